@@ -1,0 +1,63 @@
+# Lianxin developer commands. `make run` and `make test` are the two commands
+# the README promises: each builds what it needs on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev lint format lock migrate seed worker beat messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.lock
+	@touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+## run: set up and serve the app on the embedded default (SQLite, eager tasks, demo data)
+run: install
+	$(BIN)/python manage.py compilemessages -v 0 --ignore '.venv'
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: set up and run the whole suite (unit, permission matrix, browser, Celery)
+test: install-dev
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python manage.py compilemessages -v 0 --ignore '.venv'
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## lock: re-resolve the pinned dependency locks from requirements*.in
+lock:
+	uv pip compile --python-version 3.11 --no-header -q requirements.in -o requirements.lock
+	uv pip compile --python-version 3.11 --no-header -q requirements-dev.in -o requirements-dev.lock
+
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'tests/*'
+
+worker: install
+	$(BIN)/celery -A lms worker -l info
+
+beat: install
+	$(BIN)/celery -A lms beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache

@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
+
+
+class ToSignIn(RedirectView):
+    """The admins' own login pages lead to ours, keeping ?next=."""
+
+    pattern_name = "people:login"
+    query_string = True
+
+
+urlpatterns = [
+    path("healthz/", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("django-admin/login/", ToSignIn.as_view(), name="django_admin_login"),
+    path("django-admin/", admin.site.urls),
+    path("admin/login/", ToSignIn.as_view(), name="wagtail_admin_login"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("", include("people.urls")),
+    path("", include("courses.urls")),
+    path("", include("records.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves every other path from the page tree: keep it last.
+urlpatterns.append(path("", include(wagtail_urls)))
+
+admin.site.site_header = "连心学堂 · 系统管理"
+admin.site.site_title = "连心学堂"

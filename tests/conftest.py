@@ -1,0 +1,123 @@
+"""Named people every test can use, on a small org tree.
+
+连心区 (district)
+├── 东湖街道 (street) ── 朝阳社区 (community) ── 第一网格 (grid)
+└── 西山街道 (street) ── 青松社区 (community)
+
+worker and other_worker live in 朝阳社区 and 青松社区: different streets, so
+hr_street (scope 东湖街道) sees worker but not other_worker; hr_district
+(scope 连心区) sees both.
+"""
+
+import pytest
+from django.test import Client
+
+from people import roles
+from tests.factories.people import (
+    PASSWORD,
+    HRScopeFactory,
+    UserFactory,
+    WorkerProfileFactory,
+    org_unit,
+)
+
+
+@pytest.fixture
+def org(db):
+    district = org_unit("连心区")
+    donghu = org_unit("东湖街道", district)
+    xishan = org_unit("西山街道", district)
+    chaoyang = org_unit("朝阳社区", donghu)
+    grid = org_unit("第一网格", chaoyang)
+    qingsong = org_unit("青松社区", xishan)
+    return {
+        "district": district,
+        "donghu": donghu,
+        "xishan": xishan,
+        "chaoyang": chaoyang,
+        "grid": grid,
+        "qingsong": qingsong,
+    }
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def worker(org):
+    return WorkerProfileFactory(
+        user=UserFactory(username="worker", name="张晓明", roles=[roles.WORKER]),
+        employee_no="W10001",
+        org_unit=org["chaoyang"],
+    ).user
+
+
+@pytest.fixture
+def other_worker(org):
+    return WorkerProfileFactory(
+        user=UserFactory(username="other_worker", name="李青", roles=[roles.WORKER]),
+        employee_no="W20001",
+        org_unit=org["qingsong"],
+    ).user
+
+
+@pytest.fixture
+def trainer(db):
+    return UserFactory(username="trainer", name="王老师", roles=[roles.TRAINER])
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(username="reviewer", name="赵审核", roles=[roles.REVIEWER])
+
+
+@pytest.fixture
+def hr_street(org):
+    user = UserFactory(username="hr_street", name="周人事", roles=[roles.HR])
+    HRScopeFactory(user=user, org_unit=org["donghu"])
+    return user
+
+
+@pytest.fixture
+def hr_district(org):
+    user = UserFactory(username="hr_district", name="吴人事", roles=[roles.HR])
+    HRScopeFactory(user=user, org_unit=org["district"])
+    return user
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(
+        username="admin",
+        name="系统管理员",
+        roles=[roles.ADMIN],
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+PERSONAS = [
+    "anonymous",
+    "worker",
+    "other_worker",
+    "trainer",
+    "reviewer",
+    "hr_street",
+    "hr_district",
+    "admin",
+]
+
+
+@pytest.fixture
+def client_for(request, db):
+    """client_for("hr_street") is a test client signed in as that persona."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return make
