@@ -25,8 +25,8 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 ## run: set up and serve the app on the embedded default (SQLite, eager tasks, demo data)
+run: export DEBUG ?= 1
 run: install
-	$(BIN)/python manage.py compilemessages -v 0 --ignore '.venv'
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -34,7 +34,6 @@ run: install
 ## test: set up and run the whole suite (unit, permission matrix, browser, Celery)
 test: install-dev
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python manage.py compilemessages -v 0 --ignore '.venv'
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -50,8 +49,10 @@ lock:
 	uv pip compile --python-version 3.11 --no-header -q requirements.in -o requirements.lock
 	uv pip compile --python-version 3.11 --no-header -q requirements-dev.in -o requirements-dev.lock
 
+## messages: refresh locale/*.po from the code and compile them (needs gettext)
 messages: install-dev
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'tests/*'
+	cd . && DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*'
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 worker: install
 	$(BIN)/celery -A lms worker -l info

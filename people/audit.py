@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from .models import AuditEntry
 
 
 def client_ip(request) -> str | None:
-    """The client's address as the web server saw it (REMOTE_ADDR).
+    """The client's address, for the audit log and the sign-in lockout.
 
-    Behind a proxy, the deployment sets the proxy to overwrite REMOTE_ADDR;
-    a client-supplied X-Forwarded-For is never trusted here.
+    With LIANXIN_TRUSTED_PROXIES = N, the address N hops from the right of
+    X-Forwarded-For (what our own proxies appended); otherwise REMOTE_ADDR.
+    A client cannot spoof it by sending its own X-Forwarded-For.
     """
     if request is None:
         return None
+    hops = settings.LIANXIN_TRUSTED_PROXIES
+    if hops:
+        chain = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(chain) >= hops:
+            return chain[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

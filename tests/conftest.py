@@ -10,6 +10,10 @@ hr_street (scope 东湖街道) sees worker but not other_worker; hr_district
 """
 
 import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from people import roles
@@ -20,6 +24,34 @@ from tests.factories.people import (
     WorkerProfileFactory,
     org_unit,
 )
+
+
+def pytest_sessionstart(session):
+    """In CI the real services are mandatory: an unreachable one fails the run."""
+    if not settings.REQUIRE_SERVICES:
+        return
+    problems = []
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        problems.append("Celery would run eagerly: set CELERY_BROKER_URL or REDIS_URL")
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        problems.append(f"Redis at {settings.REDIS_URL} is unreachable: {exc}")
+    try:
+        # The server, not the app database: the test database does not exist yet.
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure to connect is fatal here
+        problems.append(f"the database is unreachable: {exc}")
+    if problems:
+        pytest.exit("Required services: " + "; ".join(problems), returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (Redis in CI)."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

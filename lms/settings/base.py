@@ -190,7 +190,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "people.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0) or None
+AXES_CLIENT_IP_CALLABLE = "people.audit.client_ip"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "连心学堂"
@@ -254,7 +254,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail marks its preview views SAMEORIGIN itself.
+X_FRAME_OPTIONS = "DENY"
 
 # --- Wagtail ----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "连心学堂"
@@ -273,6 +274,9 @@ LIANXIN_GRADE_RANGES = {
     "deputy": (4, 15),
     "other": (1, 12),
 }
+# How many reverse proxies we run in front of the app; the client IP is read
+# that many hops from the right of X-Forwarded-For. 0: REMOTE_ADDR as is.
+LIANXIN_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 # Roster uploads larger than this are refused before they are read.
 LIANXIN_ROSTER_MAX_BYTES = envint("ROSTER_MAX_BYTES", 5 * 1024 * 1024)
 
