@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import roster_views, views
 
 app_name = "people"
 
@@ -10,4 +10,11 @@ urlpatterns = [
     path("accounts/2fa/", views.otp_setup, name="otp_setup"),
     path("accounts/2fa/verify/", views.otp_verify, name="otp_verify"),
     path("accounts/home/", views.home, name="home"),
+    path("people/roster/", roster_views.roster_upload, name="roster_upload"),
+    path(
+        "people/roster/template.xlsx",
+        roster_views.roster_template,
+        name="roster_template",
+    ),
+    path("people/roster/<int:pk>/", roster_views.roster_detail, name="roster_detail"),
 ]

@@ -37,6 +37,21 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def dispatch(self, request, *args, **kwargs):
+        # The Wagtail and Django admins send a signed-in user who may not use
+        # them here with ?next=; bouncing back would loop for ever. Offer to
+        # sign in with another account instead.
+        self.redirect_authenticated_user = not (
+            request.user.is_authenticated and self.redirect_field_name in request.GET
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.is_authenticated:
+            context["signed_in_as"] = self.request.user
+        return context
+
     def form_valid(self, form):
         user = form.get_user()
         if confirmed_totp(user) is not None:

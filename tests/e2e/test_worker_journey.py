@@ -12,7 +12,7 @@ def no_sideways_scroll(page) -> bool:
 
 
 def test_a_demo_worker_signs_in_on_a_phone_sees_chinese_and_switches_to_english(phone):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--force", verbosity=0)
 
     phone.goto("/")
     expect(phone.locator("html")).to_have_attribute("lang", "zh-hans")
@@ -36,7 +36,7 @@ def test_a_demo_worker_signs_in_on_a_phone_sees_chinese_and_switches_to_english(
 
 
 def test_a_wrong_password_keeps_the_username_and_says_why(phone):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--force", verbosity=0)
 
     phone.goto("/accounts/login/")
     phone.get_by_label("用户名、工号或手机号").fill("demo_worker")
