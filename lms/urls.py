@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("courses.urls")),
     path("", include("records.urls")),
+    path("", include("cms.urls")),
 ]
 
 if settings.DEBUG:

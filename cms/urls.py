@@ -1,0 +1,5 @@
+"""Site-wide pages that are not Wagtail pages: search."""
+
+app_name = "cms"
+
+urlpatterns: list = []

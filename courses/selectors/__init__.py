@@ -1,0 +1,1 @@
+"""Reads for courses: catalog (what a user may see), learner (a worker's own record)."""

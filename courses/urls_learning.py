@@ -1,0 +1,3 @@
+"""URLs of the learning flow: enrol, lesson completion, video progress, notes, media."""
+
+urlpatterns: list = []

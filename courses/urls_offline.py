@@ -1,0 +1,3 @@
+"""URLs of offline sessions: list, registration, check-in, the organiser's screen."""
+
+urlpatterns: list = []
