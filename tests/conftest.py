@@ -26,8 +26,9 @@ from tests.factories.people import (
 )
 
 
-def pytest_sessionstart(session):
-    """In CI the real services are mandatory: an unreachable one fails the run."""
+@pytest.fixture(scope="session", autouse=True)
+def _required_services(django_db_blocker):
+    """In CI the real services are mandatory: an unreachable one ends the run."""
     if not settings.REQUIRE_SERVICES:
         return
     problems = []
@@ -37,12 +38,13 @@ def pytest_sessionstart(session):
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
     except redis.RedisError as exc:
         problems.append(f"Redis at {settings.REDIS_URL} is unreachable: {exc}")
-    try:
-        # The server, not the app database: the test database does not exist yet.
-        with connection._nodb_cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure to connect is fatal here
-        problems.append(f"the database is unreachable: {exc}")
+    with django_db_blocker.unblock():
+        try:
+            # The server, not the app database: that may not exist yet.
+            with connection._nodb_cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as exc:  # noqa: BLE001 - any failure to connect is fatal here
+            problems.append(f"the database is unreachable: {exc}")
     if problems:
         pytest.exit("Required services: " + "; ".join(problems), returncode=3)
 
