@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .laws import ParsedLaw, parse_law
 from .models import HomePage, LawArticle, LawLibraryPage, LawPage
@@ -23,7 +25,14 @@ def site_ensure() -> HomePage:
     with transaction.atomic():
         home = HomePage.objects.order_by("path").first()
         if home is None:
-            root = Page.get_first_root_node()
+            Locale.objects.get_or_create(
+                language_code=get_supported_content_language_variant(
+                    settings.LANGUAGE_CODE
+                )
+            )
+            root = Page.get_first_root_node() or Page.add_root(
+                instance=Page(title="Root", slug="root")
+            )
             home = HomePage(title=SITE_NAME, slug="home")
             root.add_child(instance=home)
             home.save_revision().publish()
