@@ -15,7 +15,7 @@ mobile_validator = RegexValidator(
 class User(AbstractUser):
     """A person who signs in. Roles are Django groups (see people.roles)."""
 
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(_("full name"), max_length=50, blank=True)
     mobile = models.CharField(
         _("mobile phone"),
         max_length=11,
