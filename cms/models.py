@@ -289,3 +289,58 @@ class CasePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = self.related_articles.select_related("law")
         return context
+
+
+class SearchEntry(models.Model):
+    """The plain text of one searchable thing, kept for /search/ (see cms/search.py).
+
+    A row mirrors the live version of a course, lesson or case, or one article
+    of a live law. It holds no visibility data: the search checks at query time
+    that the page is live, public and visible to the user, so a stale row can
+    never show what the user may not see.
+    """
+
+    class Kind(models.IntegerChoices):
+        # The order is the order of results that rank equally.
+        COURSE = 1, _("Course")
+        LESSON = 2, _("Lesson")
+        ARTICLE = 3, _("Law article")
+        CASE = 4, _("Case")
+
+    kind = models.PositiveSmallIntegerField(_("kind"), choices=Kind.choices)
+    # The page itself; for an article, its law.
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("page"),
+    )
+    article = models.ForeignKey(
+        LawArticle,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("law article"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page"],
+                condition=models.Q(article__isnull=True),
+                name="cms_searchentry_unique_page",
+            ),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=models.Q(article__isnull=False),
+                name="cms_searchentry_unique_article",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .laws import ParsedLaw, parse_law
 from .models import HomePage, LawArticle, LawLibraryPage, LawPage
@@ -23,6 +23,8 @@ def site_ensure() -> HomePage:
     where a test flush or an admin removed them.
     """
     with transaction.atomic():
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
         home = HomePage.objects.order_by("path").first()
         if home is None:
             Locale.objects.get_or_create(

@@ -4,6 +4,7 @@ courses may not import cms or assessments (DESIGN.md: imports flow one way),
 so blocks that point at their pages name the page type as a string.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -121,9 +122,41 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class ReflectionBlock(blocks.StructBlock):
-    """A question the worker answers in a private note only they can see."""
+    """A question the worker answers in a private note only they can see.
+
+    The lesson template passes the block's id (`include_block … with
+    block_id=block.id`); the note is keyed by lesson and block id, and the
+    lesson page reads all of the worker's notes in one query.
+    """
 
     question = blocks.TextBlock(label=_("Question"))
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        parent = parent_context or {}
+        block_id = parent.get("block_id")
+        page = parent.get("page")
+        request = parent.get("request")
+        user = getattr(request, "user", None)
+        can_write = bool(
+            block_id
+            and page is not None
+            and page.pk
+            and user is not None
+            and user.is_authenticated
+            and not getattr(request, "is_preview", False)
+        )
+        note = (parent.get("reflection_notes") or {}).get(block_id)
+        drafts = parent.get("reflection_drafts") or {}
+        context["note_text"] = drafts.get(block_id, note.text if note else "")
+        context["note_saved_at"] = note.updated_at if note else None
+        context["note_error"] = (parent.get("reflection_errors") or {}).get(block_id)
+        context["save_url"] = (
+            reverse("courses:reflection_save", args=[page.pk, block_id])
+            if can_write
+            else ""
+        )
+        return context
 
     class Meta:
         icon = "edit"

@@ -54,6 +54,15 @@ PERMISSIONS = {
         "people.view_auditentry",
         "people.view_rosterimport",
         "people.add_rosterimport",
+        "courses.view_trainingrecord",
+        "courses.view_hourstarget",
+        "courses.add_hourstarget",
+        "courses.change_hourstarget",
+        "courses.view_offlinesession",
+        "courses.add_offlinesession",
+        "courses.change_offlinesession",
+        "courses.view_sessionregistration",
+        "courses.view_category",
     ],
 }
 

@@ -195,6 +195,62 @@ MATRIX: dict[str, Case] = {
             NO_PROFILE,
         ),
     ),
+    "learning/hours/": Case(
+        "/learning/hours/", "get", row(LOGIN, *[(200, "My hours ledger")] * 7)
+    ),
+    # Corrections: admins and HR in scope; an id out of scope tells nothing.
+    "hours/<int:pk>/correct/": Case(
+        "/hours/999999/correct/",
+        "get",
+        row(LOGIN, 403, 403, 403, 403, 404, 404, 404),
+    ),
+    "sessions/": Case(
+        "/sessions/", "get", row(LOGIN, *[(200, "Offline sessions")] * 7)
+    ),
+    "sessions/<int:pk>/": Case("/sessions/999999/", "get", row(LOGIN, *[404] * 7)),
+    # Only workers register or check in; others are refused before the lookup.
+    "sessions/<int:pk>/register/": Case(
+        "/sessions/999999/register/",
+        "post",
+        row(LOGIN, 404, 404, 403, 403, 403, 403, 403),
+    ),
+    "sessions/<int:pk>/cancel/": Case(
+        "/sessions/999999/cancel/",
+        "get",
+        row(LOGIN, 404, 404, 403, 403, 403, 403, 403),
+    ),
+    "sessions/<int:pk>/checkin/": Case(
+        "/sessions/999999/checkin/",
+        "get",
+        row(LOGIN, 404, 404, 403, 403, 403, 403, 403),
+    ),
+    "sessions/<int:pk>/present/": Case(
+        "/sessions/999999/present/", "get", row(LOGIN, *[404] * 7)
+    ),
+    "sessions/<int:pk>/present/code/": Case(
+        "/sessions/999999/present/code/", "get", row(LOGIN, *[404] * 7)
+    ),
+    "sessions/<int:pk>/roster/": Case(
+        "/sessions/999999/roster/", "post", row(LOGIN, *[404] * 7)
+    ),
+    "learn/courses/<int:course_id>/enrol/": Case(
+        "/learn/courses/999999/enrol/", "post", row(LOGIN, *[404] * 7)
+    ),
+    "learn/lessons/<int:lesson_id>/complete/": Case(
+        "/learn/lessons/999999/complete/", "post", row(LOGIN, *[404] * 7)
+    ),
+    "learn/lessons/<int:lesson_id>/video-progress/": Case(
+        "/learn/lessons/999999/video-progress/", "post", row(LOGIN, *[404] * 7)
+    ),
+    "learn/lessons/<int:lesson_id>/reflections/<str:block_id>/": Case(
+        "/learn/lessons/999999/reflections/x/", "post", row(LOGIN, *[404] * 7)
+    ),
+    "media/<int:document_id>/stream/": Case(
+        "/media/999999/stream/", "get", row(LOGIN, *[404] * 7)
+    ),
+    # --- cms -----------------------------------------------------------------------
+    # Everyone may search; what each finds is tested in tests/cms/test_search.py.
+    "search/": Case("/search/", "get", everyone((200, "How to search"))),
     # --- records -----------------------------------------------------------------
     "records/": Case(
         "/records/",

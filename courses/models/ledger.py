@@ -5,6 +5,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class TrainingRecordQuerySet(models.QuerySet):
+    """Bulk writes would bypass the row guards: refuse them too."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Training records are append-only; add a correction.")
+
+    def delete(self):
+        raise PermissionError("Training records are append-only; add a correction.")
+
+
 class TrainingRecord(models.Model):
     """One credit (or correction) of training hours for a worker in a year.
 
@@ -51,6 +61,8 @@ class TrainingRecord(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+
+    objects = TrainingRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,6 +1,10 @@
 """Course pages in Wagtail: the catalog, courses and their lessons."""
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.fields import RichTextField, StreamField
@@ -8,6 +12,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import LessonStreamBlock
+
+from .learning import Enrolment, LessonProgress, ReflectionNote
 
 
 class Category(models.Model):
@@ -37,8 +43,36 @@ class CourseIndexPage(Page):
     subpage_types = ["courses.CoursePage"]
     max_count = 1
 
+    per_page = 12
+
     class Meta:
         verbose_name = _("course catalog")
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.forms_learning import CatalogFilterForm
+        from courses.selectors.catalog import catalog_courses, enrolments_by_course
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CatalogFilterForm(request.GET)
+        courses = catalog_courses(user=request.user, **form.filters())
+        page = Paginator(courses, self.per_page).get_page(request.GET.get("page"))
+        enrolments = enrolments_by_course(
+            user=request.user, course_ids=[course.pk for course in page]
+        )
+        for course in page:
+            course.enrolment = enrolments.get(course.pk)
+        context.update(
+            filter_form=form,
+            filter_query=form.querystring(),
+            filtered=any(v is not None for v in form.filters().values()),
+            courses=page,
+        )
+        return context
 
 
 class CoursePage(Page):
@@ -137,6 +171,82 @@ class CoursePage(Page):
         verbose_name = _("course")
         verbose_name_plural = _("courses")
 
+    def serve(self, request, *args, **kwargs):
+        """Signed-in users who may see the course (audience, availability) only."""
+        from courses.selectors.catalog import courses_visible_to
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not courses_visible_to(user=request.user).filter(pk=self.pk).exists():
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.completion import completion_blockers
+        from courses.selectors.catalog import (
+            course_lessons,
+            lessons_completed_ids,
+            prerequisites_with_status,
+        )
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        enrolment = None
+        prerequisites = []
+        if user.is_authenticated and self.pk:
+            enrolment = Enrolment.objects.filter(user=user, course=self).first()
+            prerequisites = prerequisites_with_status(user=user, course=self)
+        lessons = list(course_lessons(course=self))
+        done_ids = lessons_completed_ids(enrolment=enrolment)
+        for number, lesson in enumerate(lessons, start=1):
+            lesson.number = number
+            lesson.done = lesson.pk in done_ids
+        required = [lesson for lesson in lessons if lesson.required]
+        required_done = sum(1 for lesson in required if lesson.done)
+        completed = (
+            enrolment is not None and enrolment.status == Enrolment.Status.COMPLETED
+        )
+        if completed or not required:
+            percent = 100 if completed else 0
+        else:
+            percent = round(100 * required_done / len(required))
+        blockers = []
+        if enrolment and not completed and required and required_done == len(required):
+            blockers = completion_blockers(enrolment)
+        context.update(
+            enrolment=enrolment,
+            completed=completed,
+            lessons=lessons,
+            lessons_required=len(required),
+            lessons_required_done=required_done,
+            percent=percent,
+            prerequisites=prerequisites,
+            prerequisites_missing=[p for p in prerequisites if not p.completed],
+            resume_lesson=self.resume_lesson(lessons, enrolment),
+            completion_blockers=blockers,
+            target_positions=list(self.target_positions.all()) if self.pk else [],
+        )
+        return context
+
+    @staticmethod
+    def resume_lesson(lessons, enrolment):
+        """The lesson that 继续学习 (resume) opens.
+
+        The last lesson opened if it is not done yet, else the next one not done
+        after it, else the first one not done at all (or the first lesson).
+        """
+        if not lessons:
+            return None
+        last_id = enrolment.last_lesson_id if enrolment else None
+        position = next((i for i, x in enumerate(lessons) if x.pk == last_id), None)
+        if position is not None:
+            if not lessons[position].done:
+                return lessons[position]
+            later = [x for x in lessons[position + 1 :] if not x.done]
+            if later:
+                return later[0]
+        return next((x for x in lessons if not x.done), lessons[0])
+
 
 class LessonPage(Page):
     """One lesson of a course; its order is the page order under the course."""
@@ -156,3 +266,87 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    @property
+    def course_path(self) -> str:
+        return self.path[: -self.steplen]
+
+    def serve(self, request, *args, **kwargs):
+        """Lessons of the courses the user may see; anyone who may see them reads them.
+
+        Progress needs an enrolment: the page shows an enrol prompt instead of
+        the 完成本课 button. Opening a lesson remembers it for 继续学习.
+        """
+        from courses.selectors.catalog import courses_visible_to
+        from courses.services.learning import enrolment_last_lesson_set
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        course = (
+            courses_visible_to(user=request.user)
+            .filter(path=self.course_path)
+            .defer_streamfields()
+            .first()
+        )
+        if course is None:
+            raise Http404
+        enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
+        if enrolment is not None:
+            enrolment_last_lesson_set(enrolment=enrolment, lesson=self)
+        self._serving = {"course": course, "enrolment": enrolment}
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors.catalog import course_lessons
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        serving = getattr(self, "_serving", None)
+        if serving is None:  # a preview in the admin
+            course = CoursePage.objects.filter(path=self.course_path).first()
+            enrolment = (
+                Enrolment.objects.filter(user=user, course=course).first()
+                if course and user.is_authenticated
+                else None
+            )
+        else:
+            course, enrolment = serving["course"], serving["enrolment"]
+        lessons = list(course_lessons(course=course)) if course else []
+        index = next((i for i, x in enumerate(lessons) if x.pk == self.pk), None)
+        progress = None
+        notes = {}
+        if user.is_authenticated and self.pk:
+            if enrolment is not None:
+                progress = LessonProgress.objects.filter(
+                    enrolment=enrolment, lesson=self
+                ).first()
+            notes = {
+                note.block_id: note
+                for note in ReflectionNote.objects.filter(user=user, lesson=self)
+            }
+        done = progress is not None and progress.completed_at is not None
+        # Set by views_learning.reflection_save when a note could not be saved.
+        feedback = getattr(self, "reflection_feedback", {})
+        context.update(
+            reflection_drafts=feedback.get("drafts", {}),
+            reflection_errors=feedback.get("errors", {}),
+            course=course,
+            enrolment=enrolment,
+            progress=progress,
+            lesson_done=done,
+            lesson_number=index + 1 if index is not None else None,
+            lesson_count=len(lessons),
+            previous_lesson=lessons[index - 1] if index else None,
+            next_lesson=(
+                lessons[index + 1]
+                if index is not None and index + 1 < len(lessons)
+                else None
+            ),
+            reflection_notes=notes,
+            video_progress_url=(
+                reverse("courses:video_progress", args=[self.pk])
+                if enrolment is not None and not done and self.pk
+                else ""
+            ),
+        )
+        return context

@@ -6,6 +6,7 @@ REDIS_URL and CELERY_BROKER_URL switch on the real services.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -158,7 +159,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BEAT_SCHEDULE: dict = {
-    # Later features add their schedules here (reminders, expiry, purges).
+    # Wagtail's scheduled publishing (go_live_at / expire_at) of course pages.
+    "publish-scheduled-pages": {
+        "task": "courses.tasks.publish_scheduled_pages",
+        "schedule": 60.0,
+    },
 }
 
 # --- Authentication ---------------------------------------------------------
@@ -261,7 +266,19 @@ X_FRAME_OPTIONS = "DENY"
 WAGTAIL_SITE_NAME = "连心学堂"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "txt"]
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "ppt",
+    "pptx",
+    "xls",
+    "xlsx",
+    "txt",
+    "mp4",
+    "mp3",
+    "m4a",
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
@@ -274,6 +291,9 @@ LIANXIN_GRADE_RANGES = {
     "deputy": (4, 15),
     "other": (1, 12),
 }
+# Training hours a worker should reach in a year when no HoursTarget row says
+# otherwise (admins set targets per position and year in the admin).
+LIANXIN_DEFAULT_HOURS_TARGET = Decimal(envstr("DEFAULT_HOURS_TARGET", "40"))
 # How many reverse proxies we run in front of the app; the client IP is read
 # that many hops from the right of X-Forwarded-For. 0: REMOTE_ADDR as is.
 LIANXIN_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
@@ -285,7 +305,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "wagtail": {"level": envstr("WAGTAIL_LOG_LEVEL", "WARNING")},
+    },
 }
 
 

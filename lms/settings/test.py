@@ -1,6 +1,8 @@
 """Test settings: only what makes tests fast; everything else is the real thing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault(
     "SECRET_KEY", "test-only-secret-key-for-the-lianxin-suite-9a8b7c6d5e4f"
@@ -16,3 +18,6 @@ STORAGES["staticfiles"]["BACKEND"] = (
 )
 WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = ["*"]
+
+# Uploads made by tests go to a throw-away folder, never the developer's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lianxin-test-media-"))

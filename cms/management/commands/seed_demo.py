@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cms.demo import demo_content_seed
 from cms.services import site_ensure
 from people import roles
 from people.models import OrgUnit, Position, User, WorkerProfile
@@ -178,6 +179,18 @@ class Command(BaseCommand):
                 "created": created,
                 "updated": updated,
             }
+        )
+        # Laws, cases and courses: after the people, whose positions courses
+        # target, and before the sign-ins, which stay the last thing printed.
+        with transaction.atomic():
+            content = demo_content_seed(stdout=self.stdout)
+        self.stdout.write(
+            _(
+                "Demo content ready: %(laws)s laws, %(cases)s cases, %(courses)s "
+                "courses, %(lessons)s lessons (%(created)s pages created, "
+                "%(updated)s updated)."
+            )
+            % content.as_dict()
         )
         self.print_table(rows)
 
