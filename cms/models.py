@@ -26,6 +26,21 @@ class HomePage(Page):
         verbose_name = _("home page")
 
 
+class StandardPage(Page):
+    """A plain page of text: notices, about, help."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=300)
+    body = RichTextField(_("body"), blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    content_panels = [*Page.content_panels, "intro", "body"]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
 class LawLibraryPage(Page):
     """法律法规库: lists the laws under it. Laws arrive through `import_law`."""
 
