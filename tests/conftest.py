@@ -57,6 +57,20 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def celery_eager():
+    """Run tasks in the test process, also where CI configures a real broker.
+
+    The one test with a real worker is tests/test_celery_worker.py.
+    """
+    from lms.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def org(db):
     district = org_unit("连心区")
     donghu = org_unit("东湖街道", district)

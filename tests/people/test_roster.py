@@ -614,7 +614,7 @@ def test_a_lost_database_leaves_the_import_running_for_a_retry_that_completes_it
     assert job.created_count == 3
 
 
-def test_the_task_runs_the_import(org, positions, clean_rows):
+def test_the_task_runs_the_import(org, positions, clean_rows, celery_eager):
     job = saved_import(xlsx(clean_rows))
 
     roster_import_run.delay(job.pk)
@@ -716,7 +716,13 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 def test_an_admin_uploads_a_roster_and_sees_the_report(
-    client_for, org, positions, clean_rows, admin, django_capture_on_commit_callbacks
+    client_for,
+    org,
+    positions,
+    clean_rows,
+    admin,
+    django_capture_on_commit_callbacks,
+    celery_eager,
 ):
     client = client_for("admin")
 
