@@ -5,3 +5,7 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.base")
 
 application = get_asgi_application()
+
+from lms.startup import require_secret_key  # noqa: E402
+
+require_secret_key()
