@@ -45,9 +45,10 @@ format: install-dev
 	$(BIN)/ruff format .
 
 ## lock: re-resolve the pinned dependency locks from requirements*.in
-lock:
-	uv pip compile --python-version 3.11 --no-header -q requirements.in -o requirements.lock
-	uv pip compile --python-version 3.11 --no-header -q requirements-dev.in -o requirements-dev.lock
+lock: $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile --python-version 3.11 --no-header -q requirements.in -o requirements.lock
+	$(BIN)/uv pip compile --python-version 3.11 --no-header -q requirements-dev.in -o requirements-dev.lock
 
 ## messages: refresh locale/*.po from the code and compile them (needs gettext)
 messages: install-dev

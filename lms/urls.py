@@ -28,6 +28,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("people.urls")),
     path("", include("courses.urls")),
+    path("", include("assessments.urls")),
+    path("", include("wellbeing.urls")),
     path("", include("records.urls")),
     path("", include("cms.urls")),
 ]

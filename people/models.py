@@ -258,3 +258,40 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class Notification(models.Model):
+    """An in-site message to one user (the bell), optionally also sent by email.
+
+    ``key`` makes a notification happen once: reminders pass a key such as
+    ``due-7:enrolment:42`` and a second send with the same key does nothing.
+    """
+
+    user = models.ForeignKey(
+        "people.User",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=40, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    # NULL, not "", so that the unique constraint ignores notifications without a key.
+    key = models.CharField(_("key"), max_length=120, null=True, blank=True)  # noqa: DJ001
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], name="notification_once_per_key"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.title

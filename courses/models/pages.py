@@ -140,6 +140,23 @@ class CoursePage(Page):
         blank=True,
         help_text=_("Leave empty for a certificate that never expires."),
     )
+    certificate_design = models.CharField(
+        _("certificate design"),
+        max_length=20,
+        default="classic",
+        choices=[("classic", _("Classic")), ("modern", _("Modern"))],
+    )
+    certificate_renews = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewal_courses",
+        verbose_name=_("renews the certificate of"),
+        help_text=_(
+            "Completing this course starts a new certificate cycle for that course."
+        ),
+    )
 
     search_fields = [
         *Page.search_fields,
@@ -163,6 +180,8 @@ class CoursePage(Page):
         *Page.settings_panels,
         "certificate_enabled",
         "certificate_validity_months",
+        "certificate_design",
+        "certificate_renews",
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import envbool, envint, envlist, envstr
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "people",
     "courses",
     "assessments",
+    "wellbeing",
     "records",
     "cms",
     "wagtail.contrib.forms",
@@ -50,6 +52,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "rest_framework",
+    "drf_spectacular",
     "django_filters",
     "treebeard",
     "axes",
@@ -164,6 +168,26 @@ CELERY_BEAT_SCHEDULE: dict = {
     "publish-scheduled-pages": {
         "task": "courses.tasks.publish_scheduled_pages",
         "schedule": 60.0,
+    },
+    # Attempts whose time ran out are closed as they stand (assessments).
+    "close-expired-attempts": {
+        "task": "assessments.tasks.attempts_close_expired",
+        "schedule": 60.0,
+    },
+    # Certificate expiry reminders, 30 and 7 days before (assessments).
+    "certificate-expiry-reminders": {
+        "task": "assessments.tasks.certificate_reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Due-date reminders for assigned courses: 7 days, 1 day, overdue (courses).
+    "assignment-reminders": {
+        "task": "courses.tasks.assignment_reminders_send",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Stress self-assessment results older than the retention period (wellbeing).
+    "wellbeing-retention-purge": {
+        "task": "wellbeing.tasks.results_purge",
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 
@@ -300,6 +324,14 @@ LIANXIN_DEFAULT_HOURS_TARGET = Decimal(envstr("DEFAULT_HOURS_TARGET", "40"))
 LIANXIN_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 # Roster uploads larger than this are refused before they are read.
 LIANXIN_ROSTER_MAX_BYTES = envint("ROSTER_MAX_BYTES", 5 * 1024 * 1024)
+# The public address, for links in emails, certificate QR codes and exports.
+LIANXIN_SITE_URL = SITE_URL
+
+# --- Assessments (question banks, quizzes, competencies, certificates) -------
+
+# --- Wellbeing (stress self-assessment) -------------------------------------
+
+# --- HR review (assignments, dashboards, exports, API) -----------------------
 
 LOGGING = {
     "version": 1,
