@@ -16,7 +16,6 @@ Outcomes:
 """
 
 from types import ModuleType
-from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -28,40 +27,17 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from tests.conftest import PERSONAS
+from tests.matrix import LOGIN, Case, areas, everyone, redirect, row
 
-LOGIN = "login"
-OUR_PACKAGES = {"lms", "people", "courses", "assessments", "records", "cms"}
-
-
-def redirect(prefix: str) -> tuple[str, str]:
-    return ("redirect", prefix)
-
-
-class Case(NamedTuple):
-    url: str
-    method: str
-    outcomes: dict
-    data: dict | None = None
-
-
-def everyone(outcome) -> dict:
-    return dict.fromkeys(PERSONAS, outcome)
-
-
-def row(
-    anonymous, worker, other_worker, trainer, reviewer, hr_street, hr_district, admin
-):
-    """One persona per column, in the order of PERSONAS."""
-    return {
-        "anonymous": anonymous,
-        "worker": worker,
-        "other_worker": other_worker,
-        "trainer": trainer,
-        "reviewer": reviewer,
-        "hr_street": hr_street,
-        "hr_district": hr_district,
-        "admin": admin,
-    }
+OUR_PACKAGES = {
+    "lms",
+    "people",
+    "courses",
+    "assessments",
+    "wellbeing",
+    "records",
+    "cms",
+}
 
 
 NO_PROFILE = (
@@ -267,6 +243,12 @@ MATRIX: dict[str, Case] = {
         ),
     ),
 }
+
+# Each feature area's own rows (tests/matrix/<area>.py).
+for _area_rows in areas():
+    _clash = set(_area_rows) & set(MATRIX)
+    assert not _clash, f"routes listed twice in the matrix: {_clash}"
+    MATRIX.update(_area_rows)
 
 # What our own error pages say, so a 403 or 404 is checked as the user sees it.
 ERROR_TEXT = {403: "Not allowed", 404: "Page not found"}

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 
-class Quiz(models.Model):
+class Quiz(ClusterableModel):
     """The settings of a quiz; each worker's try is an Attempt."""
 
     class Kind(models.TextChoices):
@@ -114,7 +116,7 @@ class Quiz(models.Model):
 class QuizQuestion(models.Model):
     """A question fixed in a quiz (every attempt gets it)."""
 
-    quiz = models.ForeignKey(
+    quiz = ParentalKey(
         Quiz,
         on_delete=models.CASCADE,
         related_name="fixed_questions",
@@ -153,7 +155,7 @@ class QuizQuestion(models.Model):
 class QuizDrawRule(models.Model):
     """Draw ``count`` random questions from a bank, category and difficulty."""
 
-    quiz = models.ForeignKey(
+    quiz = ParentalKey(
         Quiz,
         on_delete=models.CASCADE,
         related_name="draw_rules",
