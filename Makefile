@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format lock migrate seed worker beat messages clean
+.PHONY: bench bench-smoke run test install install-dev lint format lock migrate seed worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ run: install
 test: install-dev
 	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: figures for the speed targets, on PostgreSQL (see tests/bench/)
+bench: install-dev
+	$(BIN)/python -m tests.bench --size $(or $(SIZE),S) $(BENCH)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -1,0 +1,1 @@
+"""Filled in by its feature (see the module name)."""

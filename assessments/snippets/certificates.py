@@ -1,0 +1,1 @@
+"""Wagtail snippets of this area."""

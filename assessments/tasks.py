@@ -1,0 +1,4 @@
+"""Celery tasks of assessments; each area keeps its tasks in its own module."""
+
+from .tasks_attempts import *  # noqa: F403
+from .tasks_certificates import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""URLs of this area; assessments/urls.py joins them."""
+
+urlpatterns: list = []

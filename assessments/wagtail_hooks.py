@@ -1,0 +1,3 @@
+"""Wagtail admin for assessments: each area registers its snippets in snippets/."""
+
+from .snippets import certificates, competencies, questions, quizzes  # noqa: F401
