@@ -49,6 +49,7 @@ AREAS = (
     "competencies",
     "certificates",
     "wellbeing",
+    "assignments",
     "records",
 )
 
