@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import urls_claims, urls_dashboard, views
+from . import urls_assignments, urls_claims, urls_dashboard, views
 
 app_name = "records"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("records/", views.home, name="home"),
     *urls_dashboard.urlpatterns,
     *urls_claims.urlpatterns,
+    *urls_assignments.urlpatterns,
 ]

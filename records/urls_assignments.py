@@ -1,0 +1,3 @@
+"""URLs of this area; records/urls.py joins them."""
+
+urlpatterns: list = []
