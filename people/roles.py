@@ -28,10 +28,40 @@ _KEY_BY_NAME = {name: key for key, name in GROUP_NAMES.items()}
 # Permissions each role's group holds ("app_label.codename"). Page-level
 # permissions for trainers (the course section only) are granted where the
 # course section is created.
+_BANK_EDIT = [
+    f"assessments.{action}_{model}"
+    for model in (
+        "questionbank",
+        "questioncategory",
+        "question",
+        "quiz",
+        "quizquestion",
+        "quizdrawrule",
+        "coursecompetency",
+        "questioncompetency",
+    )
+    for action in ("view", "add", "change", "delete")
+]
+_FRAMEWORK_VIEW = [
+    "assessments.view_competencyframework",
+    "assessments.view_competency",
+]
+_FRAMEWORK_EDIT = [
+    f"assessments.{action}_{model}"
+    for model in ("competencyframework", "competency")
+    for action in ("add", "change")
+]
+
 PERMISSIONS = {
     WORKER: [],
-    TRAINER: ["wagtailadmin.access_admin"],
-    REVIEWER: ["wagtailadmin.access_admin"],
+    TRAINER: ["wagtailadmin.access_admin", *_BANK_EDIT, *_FRAMEWORK_VIEW],
+    REVIEWER: [
+        "wagtailadmin.access_admin",
+        "assessments.view_questionbank",
+        "assessments.view_question",
+        "assessments.view_quiz",
+        *_FRAMEWORK_VIEW,
+    ],
     HR: [],
     ADMIN: [
         "wagtailadmin.access_admin",
@@ -63,6 +93,13 @@ PERMISSIONS = {
         "courses.change_offlinesession",
         "courses.view_sessionregistration",
         "courses.view_category",
+        *_BANK_EDIT,
+        *_FRAMEWORK_VIEW,
+        *_FRAMEWORK_EDIT,
+        "assessments.view_issuersettings",
+        "assessments.add_issuersettings",
+        "assessments.change_issuersettings",
+        "assessments.view_certificate",
     ],
 }
 
