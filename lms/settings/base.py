@@ -329,6 +329,10 @@ LIANXIN_SITE_URL = SITE_URL
 
 # --- Assessments (question banks, quizzes, competencies, certificates) -------
 
+# Question import (Excel, CSV, Moodle XML, GIFT, Aiken): larger files are refused.
+LIANXIN_QUESTION_IMPORT_MAX_BYTES = envint(
+    "QUESTION_IMPORT_MAX_BYTES", 10 * 1024 * 1024
+)
 # --- Wellbeing (stress self-assessment) -------------------------------------
 
 # --- HR review (assignments, dashboards, exports, API) -----------------------
