@@ -1,7 +1,12 @@
 """Assessments: question banks, quizzes, attempts, competencies, certificates."""
 
 from .attempts import Attempt, AttemptItem, QuizGrade
-from .certificates import Certificate, CertificateSerial, IssuerSettings
+from .certificates import (
+    Certificate,
+    CertificateArchive,
+    CertificateSerial,
+    IssuerSettings,
+)
 from .competencies import (
     Competency,
     CompetencyEvidence,
@@ -23,6 +28,7 @@ __all__ = [
     "Attempt",
     "AttemptItem",
     "Certificate",
+    "CertificateArchive",
     "CertificateSerial",
     "Competency",
     "CompetencyEvidence",

@@ -333,6 +333,11 @@ LIANXIN_SITE_URL = SITE_URL
 LIANXIN_QUESTION_IMPORT_MAX_BYTES = envint(
     "QUESTION_IMPORT_MAX_BYTES", 10 * 1024 * 1024
 )
+# Certificates: requests per client IP and minute to the public verification
+# page and badge assertions; a course's ZIP of more certificates than this is
+# built by a Celery task with a progress page.
+LIANXIN_CERTIFICATE_VERIFY_PER_MINUTE = envint("CERTIFICATE_VERIFY_PER_MINUTE", 30)
+LIANXIN_CERTIFICATE_ZIP_SYNC_MAX = envint("CERTIFICATE_ZIP_SYNC_MAX", 20)
 # --- Wellbeing (stress self-assessment) -------------------------------------
 
 # --- HR review (assignments, dashboards, exports, API) -----------------------
