@@ -7,4 +7,4 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses and training hours")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers, receivers_assignments  # noqa: F401

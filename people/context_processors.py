@@ -1,4 +1,20 @@
 from . import roles
+from .models import Notification
+
+
+def _unread_count(request):
+    """The bell's number: one query, the first time a template asks, per request."""
+
+    def count() -> int:
+        cached = getattr(request, "_lianxin_unread", None)
+        if cached is None:
+            cached = Notification.objects.filter(
+                user_id=request.user.pk, read_at__isnull=True
+            ).count()
+            request._lianxin_unread = cached
+        return cached
+
+    return count
 
 
 def navigation(request):
@@ -11,4 +27,8 @@ def navigation(request):
         "is_trainer": bool(held & {roles.TRAINER, roles.REVIEWER, roles.ADMIN}),
         "is_hr": bool(held & {roles.HR, roles.ADMIN}),
         "is_admin": roles.ADMIN in held,
+        # A callable, so that pages that do not draw the bell do not count.
+        "unread_notifications": (
+            _unread_count(request) if getattr(user, "is_authenticated", False) else 0
+        ),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import roster_views, views
+from . import roster_views, views, views_notifications
 
 app_name = "people"
 
@@ -17,4 +17,29 @@ urlpatterns = [
         name="roster_template",
     ),
     path("people/roster/<int:pk>/", roster_views.roster_detail, name="roster_detail"),
+    path(
+        "notifications/",
+        views_notifications.notification_list,
+        name="notification_list",
+    ),
+    path(
+        "notifications/read/",
+        views_notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/clear/",
+        views_notifications.notifications_clear_all,
+        name="notifications_clear_all",
+    ),
+    path(
+        "notifications/<int:pk>/",
+        views_notifications.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/<int:pk>/clear/",
+        views_notifications.notification_clear,
+        name="notification_clear",
+    ),
 ]

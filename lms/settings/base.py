@@ -341,6 +341,8 @@ LIANXIN_CERTIFICATE_ZIP_SYNC_MAX = envint("CERTIFICATE_ZIP_SYNC_MAX", 20)
 # --- Wellbeing (stress self-assessment) -------------------------------------
 
 # --- HR review (assignments, dashboards, exports, API) -----------------------
+# External hours claims: proofs (photo or PDF) larger than this are refused.
+LIANXIN_CLAIM_MAX_BYTES = envint("CLAIM_MAX_BYTES", 5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
