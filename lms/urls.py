@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/login/", ToSignIn.as_view(), name="wagtail_admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/", include("records.api.urls")),
     path("", include("people.urls")),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),

@@ -1,17 +1,38 @@
+"""The HR home: the dashboard of the reviewer's scope (records/)."""
+
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from people import roles
 from people.decorators import role_required
-from people.selectors import scope_units, workers_in_scope
+from people.models import OrgUnit
+from records.reports import reports_generate
+from records.selectors.dashboard import workers_page_rows
+from records.selectors.filters import FilterError, record_filters
+from records.selectors.options import filter_options
+
+WORKERS_PER_PAGE = 25
 
 
 @role_required(roles.HR, roles.ADMIN)
 def home(request):
-    """HR home: the scopes this reviewer holds and how many workers are in them."""
+    """Completion, hours, certificates and competencies of the reviewer's scope."""
+    try:
+        filters = record_filters(user=request.user, data=request.GET)
+    except FilterError as error:
+        context = {"form": error.form, **filter_options(user=request.user)}
+        return render(request, "records/dashboard/home.html", context, status=400)
+    dashboard, reports = reports_generate(user=request.user, filters=filters)
     context = {
-        "scopes": scope_units(user=request.user),
-        "worker_count": workers_in_scope(user=request.user)
-        .filter(is_active=True)
-        .count(),
+        "filters": filters,
+        "form": filters.form,
+        "dashboard": dashboard,
+        "reports": reports,
+        "is_admin_view": filters.roots is None,
+        **filter_options(user=request.user),
     }
-    return render(request, "records/home.html", context)
+    if filters.unit is not None and filters.unit.level >= OrgUnit.Level.COMMUNITY:
+        context["workers"] = Paginator(
+            workers_page_rows(filters=filters), WORKERS_PER_PAGE
+        ).get_page(request.GET.get("page"))
+    return render(request, "records/dashboard/home.html", context)

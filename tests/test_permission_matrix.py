@@ -227,21 +227,6 @@ MATRIX: dict[str, Case] = {
     # --- cms -----------------------------------------------------------------------
     # Everyone may search; what each finds is tested in tests/cms/test_search.py.
     "search/": Case("/search/", "get", everyone((200, "How to search"))),
-    # --- records -----------------------------------------------------------------
-    "records/": Case(
-        "/records/",
-        "get",
-        row(
-            LOGIN,
-            403,
-            403,
-            403,
-            403,
-            (200, "东湖街道"),
-            (200, "连心区"),
-            (200, "As an administrator you see every org unit."),
-        ),
-    ),
 }
 
 # Each feature area's own rows (tests/matrix/<area>.py).

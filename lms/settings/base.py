@@ -343,6 +343,39 @@ LIANXIN_CERTIFICATE_ZIP_SYNC_MAX = envint("CERTIFICATE_ZIP_SYNC_MAX", 20)
 # --- HR review (assignments, dashboards, exports, API) -----------------------
 # External hours claims: proofs (photo or PDF) larger than this are refused.
 LIANXIN_CLAIM_MAX_BYTES = envint("CLAIM_MAX_BYTES", 5 * 1024 * 1024)
+# Dashboards list child units in name order; a deployment may allow comparing
+# communities (sorted by completion, with a rank). Never individuals.
+LIANXIN_RECORDS_ALLOW_COMPARISON = envbool("RECORDS_ALLOW_COMPARISON", False)
+# Exports larger than this run as a Celery task with a progress page.
+LIANXIN_EXPORT_ASYNC_ROWS = envint("EXPORT_ASYNC_ROWS", 5000)
+# How long the file of an asynchronous export may be downloaded.
+LIANXIN_EXPORT_TTL_HOURS = envint("EXPORT_TTL_HOURS", 24)
+CELERY_BEAT_SCHEDULE["records-export-cleanup"] = {
+    "task": "records.tasks.exports_cleanup",
+    "schedule": crontab(minute=15),
+}
+REST_FRAMEWORK = {
+    # Authentication, permissions and pagination are set on the records API's
+    # own views (records.api.views), so Wagtail's admin API keeps its defaults.
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lianxin records API",
+    "DESCRIPTION": (
+        "Read-only HR records: org units, workers, enrolments and completions, "
+        "training hours and certificates, scoped to the token owner's org units."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["records.api.permissions.IsReviewer"],
+    "SERVE_AUTHENTICATION": [
+        "records.api.auth.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["records.api.schema.only_records_api"],
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,1 @@
+"""Writes of HR review: exports and API tokens."""
