@@ -100,6 +100,10 @@ PERMISSIONS = {
         "assessments.add_issuersettings",
         "assessments.change_issuersettings",
         "assessments.view_certificate",
+        "records.view_apitoken",
+        "records.add_apitoken",
+        "records.change_apitoken",
+        "records.view_exportjob",
     ],
 }
 
