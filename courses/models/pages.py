@@ -202,6 +202,7 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.completion import completion_blockers
+        from courses.extensions import course_panels
         from courses.selectors.catalog import (
             course_lessons,
             lessons_completed_ids,
@@ -244,6 +245,7 @@ class CoursePage(Page):
             resume_lesson=self.resume_lesson(lessons, enrolment),
             completion_blockers=blockers,
             target_positions=list(self.target_positions.all()) if self.pk else [],
+            course_panels=course_panels(request, self, enrolment) if self.pk else [],
         )
         return context
 

@@ -191,7 +191,7 @@ def test_the_catalog_keeps_its_query_count_from_5_to_50_courses(client_for, work
     large = count_queries(client, CATALOG)
 
     assert small == large
-    assert large <= 16  # measured: 16
+    assert large <= 17  # measured: 17 (16 + the notification bell)
 
 
 # --- course page ----------------------------------------------------------------------
@@ -321,7 +321,7 @@ def test_the_course_page_keeps_its_query_count_from_5_to_50_lessons(client_for, 
     large = count_queries(client, "/courses/big/")
 
     assert small == large
-    assert large <= 20  # measured: 20
+    assert large <= 22  # measured: 22 (20 + the bell + the final exam panel)
 
 
 # --- lesson page ----------------------------------------------------------------------
@@ -421,4 +421,4 @@ def test_the_lesson_page_keeps_its_query_count_from_5_to_50_lessons(client_for, 
     large = count_queries(client, target.url)
 
     assert small == large
-    assert large <= 21  # measured: 21
+    assert large <= 22  # measured: 22 (21 + the notification bell)
