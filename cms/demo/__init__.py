@@ -22,6 +22,7 @@ from courses.publishing import course_section_ensure
 from people.models import Position
 
 from . import assets
+from .assessments import lesson_quiz_blocks
 from .blocks import with_ids
 from .cases import CASES, LIBRARY_INTRO, LIBRARY_SLUG, LIBRARY_TITLE
 from .courses import Refs, course_specs
@@ -145,6 +146,7 @@ class _Seeder:
         categories = {c.name: c for c in Category.objects.all()}
         positions = {p.name: p for p in Position.objects.all()}
         made: dict[str, CoursePage] = {}
+        quizzes = lesson_quiz_blocks()  # placed by demo_assessments_seed
         for spec in course_specs(refs):
             course = self.ensure(
                 parent=index,
@@ -174,7 +176,10 @@ class _Seeder:
                     slug=lesson.slug,
                     fields={
                         "title": lesson.title,
-                        "body": with_ids(lesson.body, key=f"{spec.slug}/{lesson.slug}"),
+                        "body": with_ids(
+                            lesson.body + quizzes.get((spec.slug, lesson.slug), []),
+                            key=f"{spec.slug}/{lesson.slug}",
+                        ),
                         "estimated_minutes": lesson.minutes,
                         "required": True,
                     },

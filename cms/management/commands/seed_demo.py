@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cms.demo import demo_content_seed
+from cms.demo.assessments import demo_assessments_seed
 from cms.demo.assignments import demo_assignments_seed
 from cms.demo.certificates import demo_certificates_seed
 from cms.services import site_ensure
@@ -195,6 +196,7 @@ class Command(BaseCommand):
             % content.as_dict()
         )
         demo_assignments_seed(stdout=self.stdout)
+        demo_assessments_seed(stdout=self.stdout)
         demo_certificates_seed(stdout=self.stdout)
         self.print_table(rows)
 
