@@ -339,6 +339,21 @@ LIANXIN_QUESTION_IMPORT_MAX_BYTES = envint(
 LIANXIN_CERTIFICATE_VERIFY_PER_MINUTE = envint("CERTIFICATE_VERIFY_PER_MINUTE", 30)
 LIANXIN_CERTIFICATE_ZIP_SYNC_MAX = envint("CERTIFICATE_ZIP_SYNC_MAX", 20)
 # --- Wellbeing (stress self-assessment) -------------------------------------
+# Results are deleted this many days after they were taken, by the daily beat
+# task wellbeing.tasks.results_purge.
+LIANXIN_WELLBEING_RETENTION_DAYS = envint("WELLBEING_RETENTION_DAYS", 365)
+# HR sees aggregates only over at least this many participants. Never below 5:
+# wellbeing.privacy.min_group() raises a lower value to 5 (and a check warns).
+LIANXIN_WELLBEING_MIN_GROUP = envint("WELLBEING_MIN_GROUP", 5)
+# Fernet key(s) that encrypt answers and scores at rest, comma-separated: the
+# first encrypts, all decrypt (rotation). Generate one with
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+# Required with DEBUG off (system check wellbeing.E001); in DEBUG and under the
+# test settings a key is derived from SECRET_KEY instead.
+LIANXIN_WELLBEING_KEY = envstr("LIANXIN_WELLBEING_KEY")
+LIANXIN_WELLBEING_KEY_FROM_SECRET = DEBUG or envstr(
+    "DJANGO_SETTINGS_MODULE"
+).endswith(".test")
 
 # --- HR review (assignments, dashboards, exports, API) -----------------------
 # External hours claims: proofs (photo or PDF) larger than this are refused.

@@ -23,6 +23,7 @@ from cms.demo import demo_content_seed
 from cms.demo.assessments import demo_assessments_seed
 from cms.demo.assignments import demo_assignments_seed
 from cms.demo.certificates import demo_certificates_seed
+from cms.demo.wellbeing import demo_wellbeing_seed
 from cms.services import site_ensure
 from people import roles
 from people.models import OrgUnit, Position, User, WorkerProfile
@@ -195,6 +196,7 @@ class Command(BaseCommand):
             )
             % content.as_dict()
         )
+        demo_wellbeing_seed(stdout=self.stdout)
         demo_assignments_seed(stdout=self.stdout)
         demo_assessments_seed(stdout=self.stdout)
         demo_certificates_seed(stdout=self.stdout)
