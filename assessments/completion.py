@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from courses.completion import register_completion_rule
 from courses.extensions import register_course_panel
@@ -63,13 +62,15 @@ def required_quizzes_passed(enrolment) -> bool | str:
     quizzes = list(Quiz.objects.filter(pk__in=missing).values_list("kind", "title"))
     lesson_quizzes = [title for kind, title in quizzes if kind != Quiz.Kind.FINAL]
     if lesson_quizzes:
-        count = len(lesson_quizzes)
-        return ngettext(
-            "Pass the quiz “%(title)s” in a required lesson to complete this course.",
+        if len(lesson_quizzes) == 1:
+            return _(
+                "Pass the quiz “%(title)s” in a required lesson to complete "
+                "this course."
+            ) % {"title": lesson_quizzes[0]}
+        return _(
             "Pass the %(count)s quizzes in the required lessons to complete "
-            "this course.",
-            count,
-        ) % {"count": count, "title": lesson_quizzes[0]}
+            "this course."
+        ) % {"count": len(lesson_quizzes)}
     return _("Pass the final exam “%(title)s” to complete this course.") % {
         "title": quizzes[0][1]
     }

@@ -8,13 +8,14 @@ client that sends a stale ``seq`` gets 409 and changes nothing.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Attempt(models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = "open", _("In progress")
         MARKING = "marking", _("Waiting for marking")
-        FINISHED = "finished", _("Finished")
+        FINISHED = "finished", pgettext_lazy("attempt status", "Finished")
 
     quiz = models.ForeignKey(
         "assessments.Quiz",

@@ -156,6 +156,7 @@ class CompetencyEvidence(models.Model):
     achieved = models.BooleanField(
         _("achieves the level"),
         default=True,
+        # xgettext:no-python-format
         help_text=_("A score under 80% is kept as evidence but does not count."),
     )
     percent = models.DecimalField(

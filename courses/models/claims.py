@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def claim_proof_path(instance, filename: str) -> str:
@@ -22,7 +23,7 @@ class ExternalHoursClaim(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("claim status", "Rejected")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

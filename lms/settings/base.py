@@ -351,9 +351,7 @@ LIANXIN_WELLBEING_MIN_GROUP = envint("WELLBEING_MIN_GROUP", 5)
 # Required with DEBUG off (system check wellbeing.E001); in DEBUG and under the
 # test settings a key is derived from SECRET_KEY instead.
 LIANXIN_WELLBEING_KEY = envstr("LIANXIN_WELLBEING_KEY")
-LIANXIN_WELLBEING_KEY_FROM_SECRET = DEBUG or envstr(
-    "DJANGO_SETTINGS_MODULE"
-).endswith(".test")
+LIANXIN_WELLBEING_KEY_FROM_SECRET = DEBUG
 
 # --- HR review (assignments, dashboards, exports, API) -----------------------
 # External hours claims: proofs (photo or PDF) larger than this are refused.

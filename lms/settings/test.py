@@ -21,3 +21,6 @@ ALLOWED_HOSTS = ["*"]
 
 # Uploads made by tests go to a throw-away folder, never the developer's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="lianxin-test-media-"))
+
+# The stress self-assessment key comes from SECRET_KEY in tests, as in DEBUG.
+LIANXIN_WELLBEING_KEY_FROM_SECRET = True

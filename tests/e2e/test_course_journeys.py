@@ -12,17 +12,25 @@ import pytest
 from playwright.sync_api import expect
 from wagtail.models import WorkflowState
 
+from assessments.models import Attempt, Quiz
 from courses.models import CoursePage, Enrolment, LessonPage, TrainingRecord
+from courses.services.ledger import hours_for_year, ledger_year
 
-from .helpers import demo_seed, no_sideways_scroll, open_page, sign_in
+from .helpers import (
+    answer_attempt_correctly,
+    demo_seed,
+    no_sideways_scroll,
+    open_page,
+    sign_in,
+)
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
 ]
 
-# An elective with five lessons of text and reflection questions: no
-# prerequisite, no video-only lesson, open to every worker.
+# An elective with five lessons of text and reflection questions and a final
+# exam: no prerequisite, no video-only lesson, open to every worker.
 STRESS_COURSE = "社区工作者压力管理"
 STRESS_LESSONS = [
     "识别压力信号",
@@ -42,6 +50,7 @@ def test_a_worker_finds_a_course_by_search_completes_it_on_a_phone_and_sees_the_
     course = CoursePage.objects.get(title=STRESS_COURSE)
     assert not course.prerequisites.exists()
     assert course.credit_hours == Decimal("2.5")
+    hours_before = hours_for_year(user=_demo_worker(), year=ledger_year())
     sign_in(phone, "demo_worker", landing=r"/learning/$")
 
     search = phone.get_by_role("banner").get_by_role("searchbox")
@@ -64,16 +73,31 @@ def test_a_worker_finds_a_course_by_search_completes_it_on_a_phone_and_sees_the_
             assert no_sideways_scroll(phone), "a lesson is wider than a 360 px phone"
         phone.get_by_role("button", name="完成本课").click()
 
-    # After the last lesson the course page says it is complete.
+    # Every lesson is done; the course waits for its final exam.
     expect(phone.get_by_role("heading", level=1)).to_have_text(STRESS_COURSE)
+    expect(phone.locator(".lesson-list li.is-done")).to_have_count(5)
+    exam = Quiz.objects.get(course=course, kind=Quiz.Kind.FINAL)
+    phone.locator(f"a[href='/quiz/{exam.pk}/']").first.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(exam.title)
+    phone.locator("form button.primary").click()
+    expect(phone).to_have_url(re.compile(r"/quiz/attempt/\d+/$"))
+    assert no_sideways_scroll(phone), "the exam is wider than a 360 px phone"
+    attempt = Attempt.objects.get(quiz=exam, user__username="demo_worker")
+    answer_attempt_correctly(phone, attempt)
+    expect(phone).to_have_url(re.compile(r"/quiz/attempt/\d+/review/$"))
+    expect(phone.locator(".quiz-score-big")).to_have_text("100%")
+
+    # Passing the exam completes the course.
+    phone.goto(course.url)
     expect(phone.locator(".course-progress")).to_contain_text("已完成")
     expect(phone.locator(".course-completed")).to_contain_text("2.5")
     expect(phone.locator(".lesson-list li.is-done")).to_have_count(5)
 
     phone.get_by_role("banner").get_by_role("link", name="我的学习").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("我的学习")
+    hours_after = hours_before + course.credit_hours
     expect(phone.locator("#hours .hours-figure")).to_contain_text(
-        re.compile(r"^\s*2\.5\b")
+        re.compile(rf"^\s*{_shown(hours_after)}\b")
     )
     completed = phone.locator("#completed")
     expect(completed).to_contain_text("已完成")
@@ -85,10 +109,23 @@ def test_a_worker_finds_a_course_by_search_completes_it_on_a_phone_and_sees_the_
     enrolment = Enrolment.objects.get(user__username="demo_worker", course=course)
     assert enrolment.status == Enrolment.Status.COMPLETED
     record = TrainingRecord.objects.get(
-        user__username="demo_worker", source=TrainingRecord.Source.ONLINE
+        user__username="demo_worker",
+        source=TrainingRecord.Source.ONLINE,
+        reference=f"course:{course.pk}",
     )
     assert record.reference == f"course:{course.pk}"
     assert record.hours == course.credit_hours
+
+
+def _shown(hours: Decimal) -> str:
+    """Hours as the page shows them (floatformat:"-1"): 7.5, or 10 for 10.0."""
+    return f"{hours:.1f}".removesuffix(".0")
+
+
+def _demo_worker():
+    from people.models import User
+
+    return User.objects.get(username="demo_worker")
 
 
 def test_a_trainers_new_lesson_reaches_workers_only_after_a_reviewer_approves_it(
