@@ -2,3 +2,4 @@
 
 from .tasks_attempts import *  # noqa: F403
 from .tasks_certificates import *  # noqa: F403
+from .tasks_marking import *  # noqa: F403

@@ -25,6 +25,7 @@ def navigation(request):
         "roles": held,
         "is_worker": roles.WORKER in held,
         "is_trainer": bool(held & {roles.TRAINER, roles.REVIEWER, roles.ADMIN}),
+        "can_mark": bool(held & {roles.TRAINER, roles.ADMIN}),
         "is_hr": bool(held & {roles.HR, roles.ADMIN}),
         "is_admin": roles.ADMIN in held,
         # A callable, so that pages that do not draw the bell do not count.
