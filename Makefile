@@ -40,6 +40,10 @@ test: install-dev
 bench: install-dev
 	$(BIN)/python -m tests.bench --size $(or $(SIZE),S) $(BENCH)
 
+## bench-smoke: the same harness at a tiny size, in a few minutes (CI); never fails on a figure
+bench-smoke: install-dev
+	$(BIN)/python -m tests.bench --size smoke $(BENCH)
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -38,6 +38,12 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# The framework floor of `make bench` (tests/bench/load.py): never routed otherwise.
+if settings.LIANXIN_BENCH_FLOOR:
+    from . import bench_views
+
+    urlpatterns.append(path("bench/floor/", bench_views.floor, name="bench_floor"))
+
 # Wagtail serves every other path from the page tree: keep it last.
 urlpatterns.append(path("", include(wagtail_urls)))
 

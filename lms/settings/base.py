@@ -326,6 +326,9 @@ LIANXIN_TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 LIANXIN_ROSTER_MAX_BYTES = envint("ROSTER_MAX_BYTES", 5 * 1024 * 1024)
 # The public address, for links in emails, certificate QR codes and exports.
 LIANXIN_SITE_URL = SITE_URL
+# Serve the trivial "framework floor" view at /bench/floor/ (only the load run
+# of `make bench` sets it; see tests/bench/load.py).
+LIANXIN_BENCH_FLOOR = envbool("LIANXIN_BENCH_FLOOR", False)
 
 # --- Assessments (question banks, quizzes, competencies, certificates) -------
 
@@ -338,6 +341,7 @@ LIANXIN_QUESTION_IMPORT_MAX_BYTES = envint(
 # built by a Celery task with a progress page.
 LIANXIN_CERTIFICATE_VERIFY_PER_MINUTE = envint("CERTIFICATE_VERIFY_PER_MINUTE", 30)
 LIANXIN_CERTIFICATE_ZIP_SYNC_MAX = envint("CERTIFICATE_ZIP_SYNC_MAX", 20)
+
 # --- Wellbeing (stress self-assessment) -------------------------------------
 # Results are deleted this many days after they were taken, by the daily beat
 # task wellbeing.tasks.results_purge.

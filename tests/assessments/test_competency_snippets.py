@@ -46,7 +46,8 @@ def test_admin_edits_the_level_names_as_four_fields(client_for):
     assert framework.level_names == ["知道", "理解", "会用", "精通"]
 
 
-def test_only_one_framework_can_be_the_default(client_for):
+def test_only_one_framework_can_be_the_default(client_for, settings):
+    settings.LANGUAGE_CODE = "en"  # the English msgid is read below
     response = client_for("admin").post(
         f"{SNIPPETS}/competencyframework/add/",
         {

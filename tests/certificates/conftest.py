@@ -68,3 +68,17 @@ def make_certificate(user, course, *, expires_in_days=None, revoked=False, **fie
         revoke_reason="冒名顶替" if revoked else "",
         **fields,
     )
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """These tests read what pages say in English (the msgids); that the Chinese is
+    complete is checked by tests/test_translations.py and the browser journeys."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def own_media(settings, tmp_path):
+    """Each test its own MEDIA_ROOT: PDFs are stored under deterministic keys
+    (certificates/<year>/<serial>.pdf), and serials start again in every test."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -33,7 +33,7 @@ ROWS: dict[str, Case] = {
             403,
             (200, "东湖街道"),
             (200, "连心区"),
-            (200, "Only figures for groups of at least"),
+            (200, "Stress self-assessment: group figures"),
         ),
     ),
     "wellbeing/<slug:slug>/consent/": Case(

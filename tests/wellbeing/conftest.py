@@ -49,3 +49,10 @@ def worker_in(unit, name: str | None = None):
 @pytest.fixture
 def taken():
     return take
+
+
+@pytest.fixture(autouse=True)
+def english_pages(settings):
+    """These tests read what pages say in English (the msgids); that the Chinese is
+    complete is checked by tests/test_translations.py and the browser journeys."""
+    settings.LANGUAGE_CODE = "en"
