@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .importers import FORMATS
 from .models import Question
@@ -98,7 +99,7 @@ class QuestionForm(forms.Form):
         help_text=_("Shown to the worker at review, when the quiz allows it."),
     )
     points = forms.DecimalField(
-        label=_("Points"),
+        label=pgettext_lazy("score", "Points"),
         min_value=Decimal("0"),
         max_digits=6,
         decimal_places=2,

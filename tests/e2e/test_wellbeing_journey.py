@@ -47,7 +47,7 @@ def test_a_worker_consents_answers_on_a_phone_and_withdraws_and_hr_sees_groups(
         # 经常 on the six plain items, 偶尔 on the reversed 4, 5, 7, 8: 6×3 + 4×3 = 30.
         label = "偶尔" if number in (4, 5, 7, 8) else "经常"
         phone.locator(f"#item-{number}").get_by_text(label, exact=True).click()
-    phone.get_by_role("button", name=t("See my result")).click()
+    phone.get_by_role("button", name=t("Hand in and see my result")).click()
 
     expect(phone).to_have_url(re.compile(r"/wellbeing/results/$"))
     expect(phone.locator(".wb-band-title")).to_have_text("较高的压力感受")
