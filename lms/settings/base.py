@@ -401,6 +401,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        # Wagtail queues its search and reference-index updates as django_tasks;
+        # one INFO line per task buries everything else (seed_demo prints hundreds).
+        "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": envstr("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }
