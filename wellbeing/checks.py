@@ -8,7 +8,9 @@ from .crypto import MISSING_KEY
 from .privacy import MIN_GROUP_FLOOR
 
 
-@register(Tags.security)
+# A deployment check, like SECRET_KEY: commands such as migrate or import_workers
+# may run without the key; `check --deploy` and every encryption refuse loudly.
+@register(Tags.security, deploy=True)
 def wellbeing_key_check(app_configs=None, **kwargs):
     """E001: no key with DEBUG off; E002: a key that is not a Fernet key."""
     raw = settings.LIANXIN_WELLBEING_KEY or ""
