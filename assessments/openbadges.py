@@ -50,14 +50,18 @@ def _salt(certificate) -> str:
 
 
 def recipient_identity(certificate) -> dict:
-    """IdentityObject: the holder's email, else mobile, else profile URL, hashed."""
+    """IdentityObject: the holder's email, else mobile, else a URL, hashed.
+
+    Workers have no public profile page, so the URL fallback is the certificate's
+    own verification page: it resolves, and it belongs to this holder alone.
+    """
     user = certificate.user
     if user.email:
         kind, value = "email", user.email.strip().lower()
     elif getattr(user, "mobile", None):
         kind, value = "telephone", f"+86{user.mobile}"
     else:
-        kind, value = "url", _absolute(f"/people/{user.pk}/")
+        kind, value = "url", _absolute(f"/certificates/verify/{certificate.code}/")
     salt = _salt(certificate)
     digest = hashlib.sha256((value + salt).encode()).hexdigest()
     return {"type": kind, "hashed": True, "salt": salt, "identity": f"sha256${digest}"}

@@ -1,5 +1,6 @@
 """Public verification, Open Badges documents and revocation."""
 
+import hashlib
 import json
 
 import pytest
@@ -7,6 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from assessments.models import Certificate
+from assessments.openbadges import recipient_identity
 from assessments.selectors.certificates import name_mask
 from people.models import AuditEntry
 from tests.certificates.conftest import make_certificate
@@ -98,6 +100,22 @@ def test_verification_is_rate_limited_per_client(client, worker, cert_course):
     assert statuses == [200, 200, 200, 429]
     assert other.status_code == 200
     cache.clear()
+
+
+def test_a_holder_without_email_or_phone_is_named_by_the_verification_url(
+    worker, cert_course, settings
+):
+    worker.email = ""
+    worker.mobile = None
+    worker.save()
+    certificate = make_certificate(worker, cert_course, expires_in_days=100)
+
+    recipient = recipient_identity(certificate)
+
+    url = f"{settings.LIANXIN_SITE_URL}/certificates/verify/{certificate.code}/"
+    digest = hashlib.sha256((url + recipient["salt"]).encode()).hexdigest()
+    assert recipient["type"] == "url"
+    assert recipient["identity"] == f"sha256${digest}"
 
 
 def test_the_open_badges_assertion_has_the_required_fields(client, worker, cert_course):
