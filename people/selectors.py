@@ -17,11 +17,27 @@ def scope_units(*, user) -> list[OrgUnit] | None:
     return list(OrgUnit.objects.filter(hr_scopes__user=user))
 
 
-def _path_filter(units: list[OrgUnit], field: str) -> Q:
+def path_q(units: list[OrgUnit] | None, field: str) -> Q:
+    """Rows whose org unit path ``field`` lies under one of ``units``.
+
+    ``units`` as scope_units gives them: None means everything (an empty Q),
+    an empty list nothing.
+    """
+    if units is None:
+        return Q()
     q = Q(pk__in=[])
     for unit in units:
         q |= Q(**{f"{field}__startswith": unit.path})
     return q
+
+
+def in_scope_q(*, user, field: str = "user__profile__org_unit__path") -> Q:
+    """A filter for rows the user may review, by the org unit path at ``field``.
+
+    Every HR list (ledger, claims, certificates, assignments) filters through
+    this one rule: the worker's current org unit under one of the user's scopes.
+    """
+    return path_q(scope_units(user=user), field)
 
 
 def org_units_in_scope(*, user) -> QuerySet[OrgUnit]:
@@ -29,7 +45,7 @@ def org_units_in_scope(*, user) -> QuerySet[OrgUnit]:
     units = scope_units(user=user)
     if units is None:
         return OrgUnit.objects.all()
-    return OrgUnit.objects.filter(_path_filter(units, "path"))
+    return OrgUnit.objects.filter(path_q(units, "path"))
 
 
 def workers_in_scope(*, user) -> QuerySet[WorkerProfile]:
@@ -38,7 +54,7 @@ def workers_in_scope(*, user) -> QuerySet[WorkerProfile]:
     qs = WorkerProfile.objects.select_related("user", "org_unit", "position")
     if units is None:
         return qs
-    return qs.filter(_path_filter(units, "org_unit__path"))
+    return qs.filter(path_q(units, "org_unit__path"))
 
 
 def org_unit_in_scope(*, user, unit: OrgUnit) -> bool:

@@ -24,20 +24,26 @@ def roles_ensure() -> dict[str, Group]:
     """Create the role groups and give each its permissions (idempotent)."""
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
+    # Every permission any role needs, read in one query (this runs after each
+    # migrate and after every flush of a transactional test).
+    needed = {
+        dotted for dotted_list in roles.PERMISSIONS.values() for dotted in dotted_list
+    }
+    codenames = {dotted.split(".")[1] for dotted in needed}
+    found = {
+        f"{perm.content_type.app_label}.{perm.codename}": perm
+        for perm in Permission.objects.filter(codename__in=codenames).select_related(
+            "content_type"
+        )
+    }
+    for dotted in sorted(needed - set(found)):
+        logger.warning("Permission %s does not exist yet", dotted)
     groups = {}
     for key, name in roles.GROUP_NAMES.items():
         group, _created = Group.objects.get_or_create(name=name)
-        wanted = []
-        for dotted in roles.PERMISSIONS[key]:
-            app_label, codename = dotted.split(".")
-            perm = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if perm is None:
-                logger.warning("Permission %s does not exist yet", dotted)
-                continue
-            wanted.append(perm)
-        group.permissions.add(*wanted)
+        group.permissions.add(
+            *(found[dotted] for dotted in roles.PERMISSIONS[key] if dotted in found)
+        )
         groups[key] = group
     return groups
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessments.models import Certificate, CertificateArchive
 from courses.models import CoursePage
 from people import roles
-from people.selectors import scope_units
+from people.selectors import in_scope_q
 
 # Kept in step with services.certificates.RENEWAL_WINDOW_DAYS (not imported:
 # selectors do not depend on services).
@@ -91,12 +91,7 @@ def certificates_for_hr(
     qs = Certificate.objects.select_related(
         "user", "course", "user__profile__org_unit"
     ).order_by("-issued_at", "-id")
-    units = scope_units(user=user)
-    if units is not None:
-        in_scope = Q(pk__in=[])
-        for unit in units:
-            in_scope |= Q(user__profile__org_unit__path__startswith=unit.path)
-        qs = qs.filter(in_scope)
+    qs = qs.filter(in_scope_q(user=user))
     if course_id:
         qs = qs.filter(course_id=course_id)
     if state in STATES:

@@ -14,18 +14,7 @@ from courses.models import (
     LearningPlanCourse,
 )
 from courses.selectors.learner import ledger_today
-from people.selectors import scope_units
-
-
-def _in_scope(user, field: str) -> Q | None:
-    """A filter on an org unit path field for the user's scope; None: no limit."""
-    units = scope_units(user=user)
-    if units is None:
-        return None
-    q = Q(pk__in=[])
-    for unit in units:
-        q |= Q(**{f"{field}__startswith": unit.path})
-    return q
+from people.selectors import in_scope_q
 
 
 def assignments_for_user(
@@ -37,10 +26,7 @@ def assignments_for_user(
     counted in the same query, so a list costs the same for 5 or 500 rows.
     """
     today = today or ledger_today()
-    qs = Assignment.objects.all()
-    scope = _in_scope(user, "org_unit__path")
-    if scope is not None:
-        qs = qs.filter(scope)
+    qs = Assignment.objects.filter(in_scope_q(user=user, field="org_unit__path"))
     if active is not None:
         qs = qs.filter(active=active)
     done = Q(assignment_enrolments__enrolment__status=Enrolment.Status.COMPLETED)

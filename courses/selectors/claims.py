@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from courses.models import ExternalHoursClaim
 from people import roles
-from people.selectors import scope_units
+from people.selectors import in_scope_q
 
 
 def claims_for_worker(*, user) -> QuerySet[ExternalHoursClaim]:
@@ -22,12 +22,7 @@ def claims_for_reviewer(*, user, status: str = "") -> QuerySet[ExternalHoursClai
     Scope follows the worker's current org unit, like every other HR read.
     """
     qs = ExternalHoursClaim.objects.exclude(user_id=user.pk)
-    units = scope_units(user=user)
-    if units is not None:
-        q = Q(pk__in=[])
-        for unit in units:
-            q |= Q(user__profile__org_unit__path__startswith=unit.path)
-        qs = qs.filter(q)
+    qs = qs.filter(in_scope_q(user=user))
     if status in ExternalHoursClaim.Status.values:
         qs = qs.filter(status=status)
     return qs.select_related(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from courses.models import TrainingRecord
-from people.selectors import scope_units
+from people.selectors import in_scope_q
 
 
 def records_correctable_by(*, user) -> QuerySet[TrainingRecord]:
@@ -15,14 +15,9 @@ def records_correctable_by(*, user) -> QuerySet[TrainingRecord]:
     correction page answers 404 for the others so that an id tells nothing.
     Everyone else may correct nothing.
     """
-    units = scope_units(user=user)
-    qs = TrainingRecord.objects.select_related("user", "corrects", "created_by")
-    if units is None:
-        return qs
-    q = Q(pk__in=[])
-    for unit in units:
-        q |= Q(user__profile__org_unit__path__startswith=unit.path)
-    return qs.filter(q)
+    return TrainingRecord.objects.select_related(
+        "user", "corrects", "created_by"
+    ).filter(in_scope_q(user=user))
 
 
 def record_chain(*, record: TrainingRecord) -> QuerySet[TrainingRecord]:

@@ -19,7 +19,7 @@ from courses.models import CoursePage
 from courses.models.assignments import LearningPlan, LearningPlanCourse
 from courses.services.ledger import LEDGER_TZ, ledger_year
 from people.models import OrgUnit, Position
-from people.selectors import org_units_in_scope, scope_units
+from people.selectors import org_units_in_scope, path_q, scope_units
 from records.forms import RecordFilterForm
 
 
@@ -99,15 +99,8 @@ class RecordFilters:
 
     def unit_q(self, prefix: str = "") -> Q:
         """Rows of workers under the chosen unit, or under the user's scope."""
-        field_name = f"{prefix}org_unit__path__startswith"
-        if self.unit is not None:
-            return Q(**{field_name: self.unit.path})
-        if self.roots is None:
-            return Q()
-        q = Q(pk__in=[])
-        for root in self.roots:
-            q |= Q(**{field_name: root.path})
-        return q
+        units = [self.unit] if self.unit is not None else self.roots
+        return path_q(units, f"{prefix}org_unit__path")
 
     def worker_q(self, prefix: str = "") -> Q:
         """Active workers the filters select (``prefix`` leads to WorkerProfile)."""

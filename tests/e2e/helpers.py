@@ -26,11 +26,13 @@ def demo_seed() -> None:
     call_command("seed_demo", "--force", verbosity=0)
 
 
-def sign_in(page: Page, username: str, *, landing: str) -> None:
+def sign_in(
+    page: Page, username: str, *, landing: str, password: str = DEMO_PASSWORD
+) -> None:
     """Sign in through the login form and wait for the landing URL (a regex)."""
     page.goto("/accounts/login/")
     page.get_by_label("用户名、工号或手机号").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(re.compile(landing))
 

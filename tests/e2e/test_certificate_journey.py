@@ -17,6 +17,8 @@ from tests.factories.people import (
     org_unit,
 )
 
+from .helpers import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -36,11 +38,7 @@ def test_a_worker_completes_a_course_and_anyone_verifies_the_certificate(
     )
     lesson = LessonPageFactory(course=course, title="第一课 调解原则")
 
-    phone.goto("/accounts/login/")
-    phone.get_by_label("用户名、工号或手机号").fill("cert_worker")
-    phone.get_by_label("密码").fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
-    expect(phone).to_have_url(re.compile(r"/learning/$"))
+    sign_in(phone, "cert_worker", password=PASSWORD, landing=r"/learning/$")
 
     phone.goto(lesson.url)
     phone.get_by_role("button", name="报名学习").click()

@@ -14,7 +14,7 @@ from tests.factories.assessments import QuestionFactory, QuizFactory
 from tests.factories.courses import CoursePageFactory, LessonPageFactory
 from tests.factories.people import PASSWORD
 
-from .helpers import no_sideways_scroll
+from .helpers import no_sideways_scroll, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -22,14 +22,6 @@ pytestmark = [
 ]
 
 EXPLANATION = "依据人民调解法第三条EXPL"
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名、工号或手机号").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/learning/$"))
 
 
 @pytest.fixture
@@ -88,7 +80,7 @@ def test_a_worker_takes_a_timed_quiz_on_a_phone_reloads_and_sees_only_the_score(
     phone, worker, lesson_with_quiz
 ):
     lesson, quiz = lesson_with_quiz
-    sign_in(phone, "worker")
+    sign_in(phone, "worker", password=PASSWORD, landing=r"/learning/$")
 
     phone.goto(lesson.url)
     block = phone.locator(".block-quiz")

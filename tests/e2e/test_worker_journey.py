@@ -4,11 +4,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from .helpers import no_sideways_scroll
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
 
 
 def test_a_demo_worker_signs_in_on_a_phone_sees_chinese_and_switches_to_english(phone):
