@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: bench bench-smoke run test install install-dev lint format lock migrate seed worker beat messages clean
+.PHONY: audit bench bench-smoke faults soak run test install install-dev lint format lock migrate seed worker beat messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ bench: install-dev
 ## bench-smoke: the same harness at a tiny size, in a few minutes (CI); never fails on a figure
 bench-smoke: install-dev
 	$(BIN)/python -m tests.bench --size smoke $(BENCH)
+
+## audit: bandit over our apps, pip-audit over both locks (exit 2: no vulnerability service reached)
+audit: install-dev
+	bash scripts/security-audit.sh
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -10,13 +10,16 @@ panel here:
     def final_exam_panel(request, course, enrolment) -> str:
         return render_to_string("...", {...}, request=request)  # or ""
 
-A panel returns safe HTML, or "" to show nothing.
+A panel returns safe HTML (``render_to_string``, ``format_html``), or "" to show
+nothing. A plain ``str`` is escaped, never trusted: a panel cannot inject markup
+by forgetting to escape what it builds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
 CoursePanel = Callable[[object, object, object], str]
@@ -37,5 +40,5 @@ def course_panels(request, course, enrolment) -> list[SafeString]:
     for panel in _panels:
         html = panel(request, course, enrolment)
         if html:
-            shown.append(SafeString(html))
+            shown.append(conditional_escape(html))
     return shown

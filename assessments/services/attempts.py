@@ -450,7 +450,7 @@ def _items_update(items: list[AttemptItem], fields: list[str]) -> None:
     )
     # Built from model metadata only; every value is a parameter.
     sql = (
-        f"UPDATE {connection.ops.quote_name(meta.db_table)} AS t SET {assignments} "  # noqa: S608
+        f"UPDATE {connection.ops.quote_name(meta.db_table)} AS t SET {assignments} "  # noqa: S608  # nosec B608  # names from model metadata, values are parameters
         f"FROM (VALUES {', '.join([row] * len(items))}) AS v(id, {names}) "
         "WHERE t.id = v.id::bigint"
     )
