@@ -81,6 +81,13 @@ def workbook_bytes(rows: list[list], *, with_notes: bool = False) -> bytes:
     _sheet_header(sheet)
     for row in rows:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            # openpyxl writes any text starting with "=" as a formula. A stem
+            # like =HYPERLINK(…) is text: Excel shows it as typed (as after a
+            # leading apostrophe) and the import reads it back unchanged.
+            if cell.data_type == "f":
+                cell.data_type = "s"
+                cell.quotePrefix = True
     if with_notes:
         _notes(workbook.create_sheet("说明"))
     buffer = io.BytesIO()

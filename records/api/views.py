@@ -7,6 +7,8 @@ in the browser. A filter naming an org unit outside the scope is a 404.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404
@@ -80,13 +82,18 @@ class RecordsViewSet(viewsets.ReadOnlyModelViewSet):
         raw = self.request.query_params.get("updated_since")
         if not raw:
             return None
-        value = parse_datetime(raw.replace(" ", "+"))
+        try:
+            value = parse_datetime(raw.replace(" ", "+"))
+            if value is not None and timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            # PostgreSQL refuses offsets beyond ±15:59 (Python allows ±23:59).
+            value = value and value.astimezone(datetime.UTC)
+        except (ValueError, OverflowError):  # 2024-02-30, or out of range in UTC
+            value = None
         if value is None:
             raise ValidationError(
                 {"updated_since": _("Give an ISO 8601 date and time.")}
             )
-        if timezone.is_naive(value):
-            value = timezone.make_aware(value)
         return value
 
     def since_q(self, since) -> Q:
