@@ -48,6 +48,10 @@ bench-smoke: install-dev
 audit: install-dev
 	bash scripts/security-audit.sh
 
+## soak: USERS users (default 100) for MINUTES (default 10) on a seeded SIZE (default M); fails on a 5xx or a lost write
+soak: install-dev
+	SOAK_USERS=$(or $(USERS),100) SOAK_MINUTES=$(or $(MINUTES),10) $(BIN)/python -m tests.bench --size $(or $(SIZE),M) soak
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -2,7 +2,9 @@
 
 ``make bench SIZE=S BENCH=load`` / ``make bench-smoke``. A benchmark that
 raises is reported as a FAILED figure and the others still run: the benchmark
-never fails CI (the exit status is 0 unless the harness itself breaks).
+never fails CI (the exit status is 0 unless the harness itself breaks). A check
+(a module with ``CHECK = True``: the soak, ``make soak``, run by name only)
+exits 1 when one of its figures fails.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from tests.bench import Figure
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/lianxin_bench"
-# Modules of this package that are not benchmarks.
-NOT_BENCHMARKS = {"seed"}
+# Modules of this package that are not benchmarks; the soak runs only by name.
+NOT_BENCHMARKS = {"seed", "soak"}
 
 
 def database_url(size: str | None = None) -> str:
@@ -144,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django(args.size)
     names = args.names or benchmarks()
     rows = []
+    failed = False
     if not args.no_seed and (not args.names or "load" in names):
         from tests.bench import seed
 
@@ -162,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             figures[0].ok = False
         for figure in figures:
             rows.append({"benchmark": name, **figure.as_dict()})
+        if getattr(module, "CHECK", False) and any(f.ok is False for f in figures):
+            failed = True
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(tz=UTC).strftime("%Y%m%d-%H%M%S")
     payload = {
@@ -175,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     text = table(rows)
     (RESULTS / f"bench-{stamp}.md").write_text(f"Size {args.size}\n\n{text}\n")
     print(f"\nSize {args.size}\n\n{text}")  # noqa: T201
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
