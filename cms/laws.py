@@ -198,6 +198,12 @@ def _parse_date(text: str, pattern: re.Pattern = DATE_RE) -> date | None:
 def parse_law(text: str) -> ParsedLaw:
     """Parse one law; raise LawFormatError (with a line number) if it is malformed."""
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, raw in enumerate(lines, start=1):
+        if "\x00" in raw:
+            # Never in a text file, and PostgreSQL cannot store it.
+            raise LawFormatError(
+                number, _("the line contains a NUL character: this is not a text file.")
+            )
     # Blank lines only separate paragraphs, and HTML comments other than the
     # INFO END marker (LawRefBook has a few, such as FORCE BREAK) carry no text.
     paragraphs = [

@@ -101,7 +101,12 @@ def _weight(answer: str) -> tuple[float | None, str]:
         return None, answer
     body = answer[1:]
     end = body.find("%")
-    return float(body[:end]) / 100, body[end + 1 :]
+    try:
+        weight = float(body[:end]) / 100
+    except ValueError:
+        # "%--50%" matches the pattern; Moodle's floatval() reads it as 0.
+        weight = 0.0
+    return weight, body[end + 1 :]
 
 
 def _blocks(text: str) -> list[list[str]]:

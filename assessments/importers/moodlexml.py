@@ -134,7 +134,8 @@ def parse(data: bytes) -> ParseResult:
                 "Moodle again."
             )
         ) from exc
-    except (ParseError, ValueError) as exc:
+    except (ParseError, ValueError, LookupError) as exc:
+        # LookupError: an encoding Python does not know (encoding="bogus").
         raise ImportFileError(
             _("The file is not well-formed XML: %(problem)s") % {"problem": exc}
         ) from exc

@@ -13,6 +13,7 @@ question writes a new version and points the question at it.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -203,7 +204,8 @@ def _points(value) -> Decimal:
         ) from exc
     if not points.is_finite() or points < 0:
         raise ValidationError(_("Points must be zero or more."))
-    if points >= Decimal("10000"):
+    # Compared after rounding: 9999.999 rounds to 10000.00, too big for the column.
+    if points >= Decimal("10000") or points.quantize(Decimal("0.01")) >= 10000:
         raise ValidationError(_("Points must be less than 10000."))
     return points.quantize(Decimal("0.01"))
 
@@ -221,11 +223,15 @@ def _choice_fraction(choice: dict):
         return None
     try:
         # Seven places, as Moodle stores them: 1/3 is 0.3333333 both ways.
-        return round(float(fraction), 7)
-    except (TypeError, ValueError) as exc:
+        value = round(float(fraction), 7)
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ValidationError(
             _("%(value)s is not a fraction.") % {"value": fraction}
         ) from exc
+    if not math.isfinite(value):
+        # JSON (and so the choices column) has no infinity or NaN.
+        raise ValidationError(_("%(value)s is not a fraction.") % {"value": fraction})
+    return value
 
 
 def _right_keys(qtype: str, keys: list[str], fractions: list) -> set[str]:
