@@ -1,5 +1,7 @@
 """Certificate tasks: thin, ids in, a service call."""
 
+from datetime import timedelta
+
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -9,6 +11,7 @@ __all__ = [
     "certificate_archive_build",
     "certificate_issue",
     "certificate_reminders_send",
+    "certificates_reconcile",
 ]
 
 RETRY = {
@@ -39,6 +42,16 @@ def certificate_issue(enrolment_id: int) -> int | None:
     if not certificate.pdf:
         services.certificate_pdf_store(certificate=certificate)
     return certificate.pk
+
+
+@shared_task(name="assessments.tasks.certificates_reconcile", acks_late=True)
+def certificates_reconcile(grace_seconds: int | None = None) -> int:
+    """Every 5 minutes (beat): queue again the certificates due but missing.
+
+    `grace_seconds` (default RECONCILE_GRACE_MINUTES) only for a rerun or a test.
+    """
+    grace = timedelta(seconds=grace_seconds) if grace_seconds is not None else None
+    return len(services.certificates_reconcile(grace=grace))
 
 
 @shared_task(name="assessments.tasks.certificate_reminders_send", **RETRY)

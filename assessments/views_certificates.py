@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from functools import partial
 from types import SimpleNamespace
 
 from django import forms
@@ -15,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import (
     FileResponse,
     Http404,
@@ -40,6 +38,7 @@ from courses.models import CoursePage
 from people import roles
 from people.audit import audit_record, client_ip
 from people.decorators import role_required
+from people.outbox import enqueue_on_commit
 
 PER_PAGE = 25
 
@@ -234,7 +233,7 @@ def certificate_zip(request):
         )
         return response
     archive = services.archive_create(user=request.user, course=course, total=total)
-    transaction.on_commit(partial(certificate_archive_build.delay, archive.pk))
+    enqueue_on_commit(certificate_archive_build, archive.pk)
     return redirect("assessments:certificate_zip_status", pk=archive.pk)
 
 

@@ -1,6 +1,6 @@
 """Background work for courses. Tasks take ids and call a service; nothing else."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
@@ -42,6 +42,18 @@ def assignment_fan_out(assignment_id: int) -> int:
     from .services.assignments import assignment_fan_out_run
 
     return assignment_fan_out_run(assignment_id=assignment_id)
+
+
+@shared_task(acks_late=True)
+def assignment_fan_outs_resume(grace_seconds: int | None = None) -> int:
+    """Every 5 minutes (beat): queue again the fan-outs a killed worker left.
+
+    `grace_seconds` (default RECONCILE_GRACE_MINUTES) only for a rerun or a test.
+    """
+    from .services.assignments import assignment_fan_outs_resume as resume
+
+    grace = timedelta(seconds=grace_seconds) if grace_seconds is not None else None
+    return len(resume(grace=grace))
 
 
 @shared_task(

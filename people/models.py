@@ -295,3 +295,26 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class OutboxTask(models.Model):
+    """A background task queued while the broker (Redis) was unreachable.
+
+    people.outbox.enqueue_on_commit stores the task here when publishing fails;
+    the beat task people.tasks.outbox_flush and every worker start publish the
+    rows again and delete each one as it is published.
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("queued task")
+        verbose_name_plural = _("queued tasks")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.task

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -12,6 +11,7 @@ from . import roles
 from .decorators import role_required
 from .forms import RosterUploadForm
 from .models import RosterImport
+from .outbox import enqueue_on_commit
 from .roster import (
     XLSX_CONTENT_TYPE,
     roster_import_create,
@@ -44,7 +44,7 @@ def roster_upload(request):
                     content=content,
                     create_orgs=form.cleaned_data["create_orgs"],
                 )
-                transaction.on_commit(lambda: roster_import_run.delay(job.pk))
+                enqueue_on_commit(roster_import_run, job.pk)
                 return redirect("people:roster_detail", pk=job.pk)
     else:
         form = RosterUploadForm()

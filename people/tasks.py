@@ -27,3 +27,11 @@ class RosterImportTask(Task):
 def roster_import_run(import_id: int) -> None:
     """Import a saved roster (people.models.RosterImport)."""
     roster_import_process(import_id=import_id)
+
+
+@shared_task(name="people.tasks.outbox_flush", ignore_result=True)
+def outbox_flush() -> int:
+    """Publish the tasks queued while the broker was down (people.outbox)."""
+    from .outbox import outbox_flush as flush
+
+    return flush()

@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +39,9 @@ logger = logging.getLogger(__name__)
 # A certificate this close to its expiry is "expiring": it shows as such, and
 # completing the course again starts a new cycle.
 RENEWAL_WINDOW_DAYS = 30
+# certificates_reconcile looks this far back, and queues at most this many a run.
+RECONCILE_LOOKBACK_DAYS = 7
+RECONCILE_LIMIT = 1000
 REMINDER_STAGES = (30, 7)
 DEFAULT_ISSUER = "连心学堂"
 
@@ -153,21 +157,25 @@ def certificate_issue(*, enrolment: Enrolment) -> tuple[Certificate | None, bool
                 design=course.certificate_design,
                 expires_on=months_add(completed_on, validity) if validity else None,
             )
+            # In the same transaction: a worker killed right after the commit
+            # must not leave a certificate whose holder is never told (a rerun
+            # finds the certificate and sends nothing).
+            notification_send(
+                user=certificate.user,
+                title=_("Your certificate for %(course)s is ready")
+                % {"course": certificate.course_title},
+                body=_("Certificate number %(serial)s.")
+                % {"serial": certificate.serial},
+                url=reverse("assessments:certificate_list"),
+                kind="certificate",
+                key=f"certificate-issued:{certificate.pk}",
+                email=False,
+            )
     except IntegrityError:
         # Another run issued this cycle first: that one is the certificate.
         return Certificate.objects.get(
             user=enrolment.user, course=course, cycle=cycle
         ), False
-    notification_send(
-        user=certificate.user,
-        title=_("Your certificate for %(course)s is ready")
-        % {"course": certificate.course_title},
-        body=_("Certificate number %(serial)s.") % {"serial": certificate.serial},
-        url=reverse("assessments:certificate_list"),
-        kind="certificate",
-        key=f"certificate-issued:{certificate.pk}",
-        email=False,
-    )
     transaction.on_commit(
         partial(certificate_issued.send, sender=Certificate, certificate=certificate)
     )
@@ -206,6 +214,59 @@ def certificate_pdf_bytes(*, certificate: Certificate) -> bytes:
         certificate_pdf_store(certificate=certificate)
     with default_storage.open(certificate.pdf.name, "rb") as handle:
         return handle.read()
+
+
+def certificates_reconcile(
+    *, grace: timedelta | None = None, limit: int = RECONCILE_LIMIT
+) -> list[int]:
+    """Queue the issuing task again for completions still without a certificate.
+
+    The task normally runs seconds after the completion. When its worker is
+    killed mid-task the broker gives the message back only after the visibility
+    timeout (an hour by default), and a message can be lost outright (Redis
+    restarted without persistence, retries spent in a database outage). So
+    every 5 minutes (beat) the completions of the last week older than the
+    grace period that have no certificate issued since, or one without its
+    PDF, are queued again. The task is safe to run twice (certificate_issue
+    decides by the unique constraint), so a message that was merely late costs
+    a no-op. A renewal course completed by someone who never held the
+    certificate it renews is skipped, as the task would issue nothing. Returns
+    the enrolments queued, oldest first, at most `limit`.
+    """
+    from assessments.tasks_certificates import certificate_issue
+    from people.outbox import enqueue_on_commit
+
+    if grace is None:
+        grace = timedelta(minutes=settings.LIANXIN_RECONCILE_GRACE_MINUTES)
+    now = timezone.now()
+    target = Coalesce(OuterRef("course__certificate_renews_id"), OuterRef("course_id"))
+    issued = Certificate.objects.filter(
+        user_id=OuterRef("user_id"),
+        course_id=target,
+        issued_at__gte=OuterRef("completed_at"),
+    ).exclude(pdf="")
+    held = Certificate.objects.filter(
+        user_id=OuterRef("user_id"), course_id=OuterRef("course__certificate_renews_id")
+    )
+    earns = Q(
+        course__certificate_renews__isnull=True, course__certificate_enabled=True
+    ) | Q(Exists(held), course__certificate_renews__certificate_enabled=True)
+    due = (
+        Enrolment.objects.filter(
+            earns,
+            status=Enrolment.Status.COMPLETED,
+            completed_at__gte=now - timedelta(days=RECONCILE_LOOKBACK_DAYS),
+            completed_at__lte=now - grace,
+        )
+        .exclude(Exists(issued))
+        .order_by("completed_at", "pk")
+    )
+    ids = list(due.values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        enqueue_on_commit(certificate_issue, pk)
+    if ids:
+        logger.warning("Certificates due but missing, queued again: %s", len(ids))
+    return ids
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from assessments.models import Attempt, AttemptItem, Question, QuestionVersion
 from assessments.services.attempts import attempt_finalise, attempt_regrade
 from people.audit import audit_record
 from people.notifications import notification_send
+from people.outbox import enqueue_on_commit
 
 # Up to this many attempts are regraded while the trainer waits; more go to a task.
 REGRADE_INLINE_MAX = 200
@@ -373,10 +374,7 @@ def question_key_correct(
             {"correction": entry.pk, "total": count, "done": 0, "finished": False},
             PROGRESS_SECONDS,
         )
-        version_id, correction_id = version.pk, entry.pk
-        transaction.on_commit(
-            lambda: key_correction_regrade_run.delay(version_id, correction_id)
-        )
+        enqueue_on_commit(key_correction_regrade_run, version.pk, entry.pk)
     return count
 
 

@@ -6,11 +6,13 @@ EnrolmentReminder, and the only code that enrols workers in bulk.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     Case,
     Exists,
@@ -44,12 +46,15 @@ from courses.services.learning import _required_lessons, enrolment_create
 from people.audit import audit_record
 from people.models import OrgUnit, Position, WorkerProfile
 from people.notifications import notification_send
+from people.outbox import enqueue_on_commit
 from people.selectors import org_unit_in_scope
 
 # More matching workers than this and the fan-out runs as a Celery task; the
 # page shows 正在分配 until it is done.
 FAN_OUT_INLINE_MAX = 200
 FAN_OUT_BATCH = 1000
+# Namespace of the fan-outs' PostgreSQL advisory locks (any constant of ours).
+FAN_OUT_LOCK = 7311
 
 
 # --- Learning plans -------------------------------------------------------------
@@ -86,7 +91,7 @@ def learning_plan_save(
             from courses.tasks import assignment_fan_out
 
             for pk in plan.assignments.filter(active=True).values_list("pk", flat=True):
-                assignment_fan_out.delay_on_commit(pk)
+                enqueue_on_commit(assignment_fan_out, pk)
         audit_record(
             action="learning_plan_create" if created else "learning_plan_change",
             actor=user,
@@ -181,7 +186,7 @@ def assignment_create(
         if total > FAN_OUT_INLINE_MAX:
             from courses.tasks import assignment_fan_out
 
-            assignment_fan_out.delay_on_commit(assignment.pk)
+            enqueue_on_commit(assignment_fan_out, assignment.pk)
             return assignment
     assignment_fan_out_run(assignment_id=assignment.pk)
     assignment.refresh_from_db()
@@ -257,7 +262,76 @@ def _enrol_batch(
         )
 
 
+@contextmanager
+def _fan_out_lock(assignment_id: int) -> Iterator[bool]:
+    """Take the assignment's fan-out lock for this run; yields whether we got it.
+
+    A PostgreSQL session advisory lock: it belongs to the connection, so a
+    worker killed mid-run (SIGKILL) lets go of it at once, and the lock tells a
+    running fan-out from a stopped one. Other databases (SQLite, the embedded
+    default with eager tasks) have none: every run goes ahead.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = [FAN_OUT_LOCK, assignment_id]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            # A broken connection has already let go of the lock.
+            with suppress(DatabaseError), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
 def assignment_fan_out_run(*, assignment_id: int) -> int:
+    """Enrol every matching worker, unless a run is already doing it.
+
+    One run at a time: a second one (a message the broker gave back while the
+    first still runs, or one queued by assignment_fan_outs_resume) returns at
+    once with the enrolments linked so far.
+    """
+    with _fan_out_lock(assignment_id) as ours:
+        if not ours:
+            return AssignmentEnrolment.objects.filter(
+                assignment_id=assignment_id
+            ).count()
+        return _fan_out(assignment_id=assignment_id)
+
+
+def assignment_fan_outs_resume(*, grace: timedelta | None = None) -> list[int]:
+    """Queue again the fan-outs that stopped: active, unfinished and not running.
+
+    A fan-out whose worker was killed says "assigning" until the broker gives
+    its message back (the visibility timeout, an hour by default), or for ever
+    when the message is lost. Every 5 minutes (beat) an active assignment still
+    pending or running after the grace period whose fan-out lock no run holds
+    is queued again, and the run resumes (what is done is skipped). A failed
+    fan-out (its retries spent) waits for a person. Returns the ids queued.
+    """
+    from courses.tasks import assignment_fan_out
+
+    if grace is None:
+        grace = timedelta(minutes=settings.LIANXIN_RECONCILE_GRACE_MINUTES)
+    unfinished = Assignment.objects.filter(
+        active=True,
+        fan_out_status__in=[Assignment.FanOut.PENDING, Assignment.FanOut.RUNNING],
+        created_at__lte=timezone.now() - grace,
+    ).order_by("pk")
+    stopped = []
+    for pk in unfinished.values_list("pk", flat=True):
+        with _fan_out_lock(pk) as free:
+            if free:
+                stopped.append(pk)
+    for pk in stopped:
+        enqueue_on_commit(assignment_fan_out, pk)
+    return stopped
+
+
+def _fan_out(*, assignment_id: int) -> int:
     """Enrol every matching worker, in batches; returns the enrolments linked.
 
     Each batch commits on its own so the page can show the progress, and so

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every response: a lost database is a 503 page.
+    "lms.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,9 +138,18 @@ if REQUIRE_SERVICES and not REDIS_URL:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage is a cache miss, never an error page (lms/cache.py).
+            "BACKEND": "lms.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "lianxin"),
+            "OPTIONS": {
+                # Redis answers in well under a millisecond; a page must not
+                # wait long for one that is gone.
+                "socket_connect_timeout": float(envstr("REDIS_CONNECT_TIMEOUT", "0.5")),
+                "socket_timeout": float(envstr("REDIS_TIMEOUT", "1")),
+                # After a failure, skip Redis this long before trying again.
+                "BREAKER_SECONDS": float(envstr("REDIS_BREAKER_SECONDS", "5")),
+            },
         }
     }
 else:
@@ -162,7 +173,40 @@ CELERY_TASK_DEFAULT_QUEUE = "lianxin"
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A request never waits long for a dead broker: publishing connects once, with
+# short timeouts, and people.outbox keeps what could not be published.
+CELERY_BROKER_CONNECTION_TIMEOUT = float(envstr("BROKER_CONNECT_TIMEOUT", "1"))
+# Workers and beat keep trying to reach the broker when it is down as they start.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a worker took but never acknowledged (the worker was killed) goes
+# back to the queue this long after it was taken: longer than any task runs
+# (acks_late) and than any retry countdown, or a running task gets a twin.
+# Work lost this way is redone sooner by the reconciliation tasks below.
+LIANXIN_VISIBILITY_TIMEOUT = envint("CELERY_VISIBILITY_TIMEOUT", 60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": LIANXIN_VISIBILITY_TIMEOUT,
+    # Workers look for such messages every 10 s (kombu's default: ~100 s).
+    "unacked_restore_interval": max(1, min(10, LIANXIN_VISIBILITY_TIMEOUT // 2)),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    # Above the worker's 1-second BRPOP, so that a half-open connection fails.
+    "socket_timeout": float(envstr("BROKER_TIMEOUT", "3")),
+    # Connecting for a publish: one more try at once, not kombu's 2, 4, 6 s... loop.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Publishers other than people.outbox (beat, retries on the workers): a short
+# retry, then the error.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# After a failed publish, the next tasks go straight to the outbox this long.
+LIANXIN_BROKER_BREAKER_SECONDS = envint("BROKER_BREAKER_SECONDS", 5)
 CELERY_BEAT_SCHEDULE: dict = {
     # Wagtail's scheduled publishing (go_live_at / expire_at) of course pages.
     "publish-scheduled-pages": {
@@ -183,6 +227,22 @@ CELERY_BEAT_SCHEDULE: dict = {
     "assignment-reminders": {
         "task": "courses.tasks.assignment_reminders_send",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Tasks queued while the broker was down (people.outbox); workers also
+    # publish them as they start.
+    "outbox-flush": {
+        "task": "people.tasks.outbox_flush",
+        "schedule": 30.0,
+    },
+    # Work a killed worker or a lost message left undone, redone (issue 9):
+    # certificates due but missing, fan-outs that stopped.
+    "certificates-reconcile": {
+        "task": "assessments.tasks.certificates_reconcile",
+        "schedule": crontab(minute="*/5"),
+    },
+    "assignment-fan-outs-resume": {
+        "task": "courses.tasks.assignment_fan_outs_resume",
+        "schedule": crontab(minute="*/5"),
     },
     # Stress self-assessment results older than the retention period (wellbeing).
     "wellbeing-retention-purge": {
@@ -341,6 +401,9 @@ LIANXIN_QUESTION_IMPORT_MAX_BYTES = envint(
 # built by a Celery task with a progress page.
 LIANXIN_CERTIFICATE_VERIFY_PER_MINUTE = envint("CERTIFICATE_VERIFY_PER_MINUTE", 30)
 LIANXIN_CERTIFICATE_ZIP_SYNC_MAX = envint("CERTIFICATE_ZIP_SYNC_MAX", 20)
+# Reconciliation (every 5 minutes): a certificate or fan-out still not done this
+# long after it was due is taken for lost (a killed worker) and queued again.
+LIANXIN_RECONCILE_GRACE_MINUTES = envint("RECONCILE_GRACE_MINUTES", 10)
 
 # --- Wellbeing (stress self-assessment) -------------------------------------
 # Results are deleted this many days after they were taken, by the daily beat

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from courses.selectors.learner import ledger_today
 from people.audit import audit_record
+from people.outbox import enqueue_on_commit
 from records import exports
 from records.models import ExportJob
 from records.selectors.filters import RecordFilters, record_filters_from_dict
@@ -71,7 +72,7 @@ def export_job_create(
     export_audit(
         user=user, filters=filters, fmt=fmt, rows=rows, request=request, job=job
     )
-    transaction.on_commit(lambda: export_run.delay(job.pk))
+    enqueue_on_commit(export_run, job.pk)
     return job
 
 

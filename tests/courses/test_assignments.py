@@ -204,22 +204,26 @@ def test_a_course_added_to_a_plan_reaches_the_workers_already_assigned(
 
 
 def test_a_large_assignment_is_enrolled_by_a_task_with_progress(
-    org, hr_street, course, due, monkeypatch
+    org, hr_street, course, due, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from courses.tasks import assignment_fan_out
+
     monkeypatch.setattr(service, "FAN_OUT_INLINE_MAX", 3)
     monkeypatch.setattr(service, "FAN_OUT_BATCH", 2)
     workers = [add_worker(org["chaoyang"]) for _ in range(5)]
-    queued = []
-    monkeypatch.setattr(
-        "courses.tasks.assignment_fan_out.delay_on_commit",
-        lambda pk: queued.append(pk),
-    )
 
-    assignment = assignment_create(
-        user=hr_street, org_unit=org["chaoyang"], course=course, due_date=due
-    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        assignment = assignment_create(
+            user=hr_street, org_unit=org["chaoyang"], course=course, due_date=due
+        )
 
-    assert queued == [assignment.pk]
+    # Queued through people.outbox once the assignment is committed.
+    queued = [
+        c.keywords["args"]
+        for c in callbacks
+        if getattr(c, "keywords", {}).get("name") == assignment_fan_out.name
+    ]
+    assert queued == [[assignment.pk]]
     assert assignment.fan_out_status == Assignment.FanOut.PENDING
     assert assignment.fan_out_total == 5
     assert not Enrolment.objects.exists()
