@@ -44,6 +44,13 @@ bench: install-dev
 bench-smoke: install-dev
 	$(BIN)/python -m tests.bench --size smoke $(BENCH)
 
+## faults: the long fault runs (issue 9): 20 SIGKILLs per scenario, a 30 s Redis outage, dropped database connections
+faults: install-dev
+	$(BIN)/python -m tests.faults $(FAULTS_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lianxin_faults} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/2} \
+	LIANXIN_FAULT_REDIS_SECONDS=30 $(BIN)/pytest -p no:cacheprovider tests/faults/test_redis_down.py tests/faults/test_database_drop.py
+
 ## audit: bandit over our apps, pip-audit over both locks (exit 2: no vulnerability service reached)
 audit: install-dev
 	bash scripts/security-audit.sh
