@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from people import roles
 from people.decorators import role_required
 from people.models import WorkerProfile
+from people.page_cache import page_cache_allow, page_cacheable
 
 from .forms_ledger import HoursCorrectionForm
 from .selectors.learner import (
@@ -28,10 +29,12 @@ from .services.ledger import hours_correct
 HOURS_PER_PAGE = 20
 
 
+@page_cacheable
 @login_required
 @require_GET
 def my_learning(request):
     """我的学习: hours against the target, courses, sessions and the ledger."""
+    page_cache_allow(request)
     profile = (
         WorkerProfile.objects.select_related("org_unit", "position")
         .filter(user=request.user)

@@ -1,3 +1,7 @@
+import functools
+
+from django.utils.functional import SimpleLazyObject
+
 from . import roles
 from .models import Notification
 
@@ -18,18 +22,28 @@ def _unread_count(request):
 
 
 def navigation(request):
-    """What the base template needs to draw the menu for this user's roles."""
+    """What the base template needs to draw the menu for this user's roles.
+
+    Lazy: a page that draws no menu (the public certificate check, a cached
+    page) reads neither the user nor their roles.
+    """
     user = getattr(request, "user", None)
-    held = roles.user_roles(user) if user is not None else frozenset()
+    held = functools.cache(
+        lambda: roles.user_roles(user) if user is not None else frozenset()
+    )
+
+    def holds(*names):
+        return lambda: bool(held() & set(names))
+
     return {
-        "roles": held,
-        "is_worker": roles.WORKER in held,
-        "is_trainer": bool(held & {roles.TRAINER, roles.REVIEWER, roles.ADMIN}),
-        "can_mark": bool(held & {roles.TRAINER, roles.ADMIN}),
-        "is_hr": bool(held & {roles.HR, roles.ADMIN}),
-        "is_admin": roles.ADMIN in held,
+        "roles": SimpleLazyObject(held),
+        "is_worker": holds(roles.WORKER),
+        "is_trainer": holds(roles.TRAINER, roles.REVIEWER, roles.ADMIN),
+        "can_mark": holds(roles.TRAINER, roles.ADMIN),
+        "is_hr": holds(roles.HR, roles.ADMIN),
+        "is_admin": holds(roles.ADMIN),
         # A callable, so that pages that do not draw the bell do not count.
-        "unread_notifications": (
-            _unread_count(request) if getattr(user, "is_authenticated", False) else 0
+        "unread_notifications": lambda: (
+            _unread_count(request)() if getattr(user, "is_authenticated", False) else 0
         ),
     }

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Notification
+from .page_cache import user_pages_invalidate
 
 
 def notification_send(
@@ -55,6 +56,7 @@ def notifications_mark_read(*, user, ids=None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    user_pages_invalidate(user.pk)  # the bell's count
     return qs.update(read_at=timezone.now())
 
 

@@ -57,6 +57,12 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def no_page_cache(settings):
+    """Every page rendered (people/page_cache.py off): to count a render's queries."""
+    settings.LIANXIN_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
 def celery_eager():
     """Run tasks in the test process, also where CI configures a real broker.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -20,6 +21,8 @@ VALID = "valid"
 EXPIRING = "expiring"
 EXPIRED = "expired"
 REVOKED = "revoked"
+# The day's cached answers of the public check; a save forgets them sooner.
+VERIFICATION_CACHE_SECONDS = 60 * 60
 STATES = (VALID, EXPIRING, EXPIRED, REVOKED)
 
 
@@ -125,16 +128,28 @@ def certificate_by_code(*, code: str) -> Certificate | None:
     return Certificate.objects.filter(code=code).first()
 
 
+def _verification_key(code: str) -> str:
+    return f"cert-verify:{code}:{timezone.localdate().isoformat()}"
+
+
 def certificate_verification(*, code: str) -> dict | None:
     """What the public may learn from a code: state, course, dates, masked name.
 
     Expiring counts as valid here; the reason for a revocation is never shown.
+    Answers are cached for the day (a QR code is scanned again and again);
+    saving the certificate, as revoking does, forgets its answer
+    (``certificate_verification_forget``). Unknown codes are never cached.
     """
+    key = _verification_key(code) if code and len(code) <= 64 else None
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     certificate = certificate_by_code(code=code)
     if certificate is None:
         return None
     state = certificate_state(certificate)
-    return {
+    result = {
         "state": EXPIRED
         if state == EXPIRED
         else (REVOKED if state == REVOKED else VALID),
@@ -145,6 +160,13 @@ def certificate_verification(*, code: str) -> dict | None:
             certificate.expires_on.isoformat() if certificate.expires_on else None
         ),
     }
+    cache.set(key, result, VERIFICATION_CACHE_SECONDS)
+    return result
+
+
+def certificate_verification_forget(*, code: str) -> None:
+    """Drop the cached answer for this code (the certificate changed)."""
+    cache.delete(_verification_key(code))
 
 
 def certificate_courses_for_hr(*, user) -> QuerySet[CoursePage]:

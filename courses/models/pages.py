@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from courses.blocks import LessonStreamBlock
+from people.page_cache import page_cache_allow, page_cache_rekey
 
 from .learning import Enrolment, LessonProgress, ReflectionNote
 
@@ -51,6 +52,7 @@ class CourseIndexPage(Page):
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        page_cache_allow(request)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
@@ -198,6 +200,7 @@ class CoursePage(Page):
             return redirect_to_login(request.get_full_path())
         if not courses_visible_to(user=request.user).filter(pk=self.pk).exists():
             raise Http404
+        page_cache_allow(request)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
@@ -312,9 +315,11 @@ class LessonPage(Page):
         if course is None:
             raise Http404
         enrolment = Enrolment.objects.filter(user=request.user, course=course).first()
-        if enrolment is not None:
+        if enrolment is not None and enrolment.last_lesson_id != self.pk:
             enrolment_last_lesson_set(enrolment=enrolment, lesson=self)
+            page_cache_rekey(request)
         self._serving = {"course": course, "enrolment": enrolment}
+        page_cache_allow(request)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

@@ -47,6 +47,7 @@ from people.audit import audit_record
 from people.models import OrgUnit, Position, WorkerProfile
 from people.notifications import notification_send
 from people.outbox import enqueue_on_commit
+from people.page_cache import pages_invalidate_all, user_pages_invalidate
 from people.selectors import org_unit_in_scope
 
 # More matching workers than this and the fan-out runs as a Celery task; the
@@ -249,6 +250,8 @@ def _enrol_batch(
                 updated_at=timezone.now(),
             )
         rows = Enrolment.objects.filter(course=course, user_id__in=user_ids)
+        # Bulk writes send no model signals: the batch's pages are stale.
+        user_pages_invalidate(*user_ids)
         AssignmentEnrolment.objects.bulk_create(
             [
                 AssignmentEnrolment(
@@ -490,6 +493,7 @@ def assignment_cancel(*, assignment: Assignment, user, request=None) -> dict:
             due_date=Subquery(earliest), updated_at=now
         )
         kept_count = kept.count()
+        pages_invalidate_all()  # enrolments changed in bulk
         counts = {"removed": removed, "kept": kept_count, "completed": completed}
         audit_record(
             action="assignment_cancel",

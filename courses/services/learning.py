@@ -32,6 +32,7 @@ from courses.models import (
 )
 from courses.services.ledger import hours_credit, ledger_year
 from courses.signals import course_completed
+from people.page_cache import user_pages_invalidate
 
 # A video counts as watched from this share on (the credits and the last
 # seconds of a recording are often skipped).
@@ -270,6 +271,7 @@ def enrolment_last_lesson_set(*, enrolment: Enrolment, lesson: LessonPage) -> No
         return
     enrolment.last_lesson_id = lesson.pk
     Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson_id=lesson.pk)
+    user_pages_invalidate(enrolment.user_id)  # 继续学习 now opens this lesson
 
 
 def course_counts_refresh(*, course_path: str) -> int:

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Workers' most visited pages, per user (people/page_cache.py, issue 8).
+    "people.page_cache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes goes last so that it sees the outcome of every authentication.
@@ -389,6 +391,9 @@ LIANXIN_SITE_URL = SITE_URL
 # Serve the trivial "framework floor" view at /bench/floor/ (only the load run
 # of `make bench` sets it; see tests/bench/load.py).
 LIANXIN_BENCH_FLOOR = envbool("LIANXIN_BENCH_FLOOR", False)
+# How long a worker's cached page (我的学习, catalog, course, lesson) may live;
+# writes invalidate it at once (people/page_cache.py). 0 switches it off.
+LIANXIN_PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 300)
 
 # --- Assessments (question banks, quizzes, competencies, certificates) -------
 
@@ -426,8 +431,10 @@ LIANXIN_CLAIM_MAX_BYTES = envint("CLAIM_MAX_BYTES", 5 * 1024 * 1024)
 # Dashboards list child units in name order; a deployment may allow comparing
 # communities (sorted by completion, with a rank). Never individuals.
 LIANXIN_RECORDS_ALLOW_COMPARISON = envbool("RECORDS_ALLOW_COMPARISON", False)
-# Exports larger than this run as a Celery task with a progress page.
-LIANXIN_EXPORT_ASYNC_ROWS = envint("EXPORT_ASYNC_ROWS", 5000)
+# Exports larger than this run as a Celery task with a progress page. Writing
+# XLSX costs about 0.25 ms of CPU a row: above 1,000 rows a web worker would
+# be busy for seconds that the workers' pages need (issue 8).
+LIANXIN_EXPORT_ASYNC_ROWS = envint("EXPORT_ASYNC_ROWS", 1000)
 # How long the file of an asynchronous export may be downloaded.
 LIANXIN_EXPORT_TTL_HOURS = envint("EXPORT_TTL_HOURS", 24)
 CELERY_BEAT_SCHEDULE["records-export-cleanup"] = {

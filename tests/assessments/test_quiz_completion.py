@@ -80,7 +80,9 @@ def test_a_block_without_a_quiz_it_may_show_says_it_opens_soon(client_for, cours
     assert "The quiz for this lesson will open soon." in html
 
 
-def test_quiz_blocks_cost_the_same_queries_however_many(client_for, worker, course):
+def test_quiz_blocks_cost_the_same_queries_however_many(
+    client_for, worker, course, no_page_cache
+):
     one = LessonPageFactory(course=course, body=[quiz_block(quiz_for(course))])
     three = LessonPageFactory(
         course=course, body=[quiz_block(quiz_for(course)) for _ in range(3)]

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from assessments.models import Certificate
 from assessments.openbadges import recipient_identity
-from assessments.selectors.certificates import name_mask
+from assessments.selectors.certificates import _verification_key, name_mask
 from people.models import AuditEntry
 from tests.certificates.conftest import make_certificate
 
@@ -210,3 +210,34 @@ def test_hr_cannot_revoke_a_certificate_outside_their_scope(
     assert response.status_code == 404
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
+
+
+def test_a_revocation_shows_at_once_though_the_answer_was_cached(
+    client_for, worker, cert_course, hr_street
+):
+    certificate = make_certificate(worker, cert_course, expires_in_days=100)
+    public = client_for("anonymous")
+    url = f"/certificates/verify/{certificate.code}/"
+    assert "This certificate is valid." in public.get(url).content.decode()
+    assert cache.get(_verification_key(certificate.code))["state"] == "valid"
+
+    client_for("hr_street").post(
+        f"/certificates/{certificate.pk}/revoke/",
+        {"reason": "培训记录造假", "confirm": "1"},
+    )
+
+    assert "This certificate has been revoked." in public.get(url).content.decode()
+
+
+def test_the_public_check_shows_nothing_of_who_is_signed_in(
+    client_for, worker, other_worker, cert_course
+):
+    certificate = make_certificate(worker, cert_course, expires_in_days=100)
+
+    page = client_for("other_worker").get(f"/certificates/verify/{certificate.code}/")
+
+    body = page.content.decode()
+    assert "This certificate is valid." in body
+    assert other_worker.get_full_name() not in body
+    assert other_worker.username not in body
+    assert 'class="bell"' not in body

@@ -178,7 +178,9 @@ def test_a_card_shows_cover_category_kind_hours_and_progress(client_for, worker)
     assert '<progress max="100" value="33"' in html
 
 
-def test_the_catalog_keeps_its_query_count_from_5_to_50_courses(client_for, worker):
+def test_the_catalog_keeps_its_query_count_from_5_to_50_courses(
+    client_for, worker, no_page_cache
+):
     def add(n):
         for _ in range(n):
             course = CoursePageFactory(cover_image=image(size=(160, 90)))
@@ -301,7 +303,9 @@ def test_a_course_for_another_street_is_not_found(client_for, other_worker, org)
     assert client.get("/courses/donghu/one/").status_code == 404
 
 
-def test_the_course_page_keeps_its_query_count_from_5_to_50_lessons(client_for, worker):
+def test_the_course_page_keeps_its_query_count_from_5_to_50_lessons(
+    client_for, worker, no_page_cache
+):
     basics = CoursePageFactory()
     course = CoursePageFactory(
         slug="big", cover_image=image(size=(160, 90)), prerequisites=[basics]
@@ -389,7 +393,9 @@ def test_a_done_lesson_says_so_instead_of_the_button(client_for, worker):
     assert "Complete this lesson" not in html
 
 
-def test_the_lesson_page_keeps_its_query_count_from_5_to_50_lessons(client_for, worker):
+def test_the_lesson_page_keeps_its_query_count_from_5_to_50_lessons(
+    client_for, worker, no_page_cache
+):
     from tests.factories.courses import document
 
     course = CoursePageFactory(slug="big")

@@ -323,7 +323,11 @@ def count_queries(client) -> tuple[int, str]:
 
 
 def test_my_learning_keeps_a_constant_number_of_queries(
-    client_for, worker, catalog, capsys
+    client_for,
+    worker,
+    catalog,
+    capsys,
+    no_page_cache,
 ):
     HoursTarget.objects.create(year=ledger_today().year, position=None, hours=40)
     for n in range(12):

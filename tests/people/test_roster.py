@@ -735,7 +735,9 @@ def test_an_admin_uploads_a_roster_and_sees_the_report(
     job = RosterImport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/people/roster/{job.pk}/"
-    assert len(callbacks) == 1
+    # The import is queued once (the page cache's generation bumps aside).
+    queued = [c for c in callbacks if getattr(c, "func", None) is not None]
+    assert len(queued) == 1
     assert job.uploaded_by == admin
     assert job.filename == "花名册.xlsx"
     assert job.status == RosterImport.Status.DONE

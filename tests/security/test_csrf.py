@@ -28,9 +28,9 @@ from tests.matrix import LOGIN
 from tests.security.access_registry import REGISTRY, World
 from tests.test_permission_matrix import MATRIX, shown
 
-# Django's own failure page (CSRF_FAILURE_VIEW is not changed), in the site's
-# language.
-CSRF_FAILED = "CSRF verification failed. Request aborted."
+# Our failure page (templates/403_csrf.html, through Django's CSRF_FAILURE_VIEW),
+# in the site's language.
+CSRF_FAILED = "The form has expired"
 API_PREFIX = "api/"
 
 
