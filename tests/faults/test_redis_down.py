@@ -17,6 +17,7 @@ import pytest
 import redis
 from django.db import connection, transaction
 from django.test import Client
+from kombu import pools as kombu_pools
 
 from assessments.models import Attempt, Certificate, IssuerSettings, Quiz
 from courses.models import Enrolment
@@ -64,8 +65,9 @@ def queued(server) -> list[dict]:
 
 
 def _reset_pools(app) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu keeps one pool per broker URL in a process-wide registry (which
+    # app.pool reads): clear it, or a closed pool comes back for later tests.
+    kombu_pools.reset()
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
