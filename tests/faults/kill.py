@@ -507,6 +507,7 @@ def run(
     seed: int | None = None,
     settle_timeout: float | None = None,
     busy_timeout: float = 30.0,
+    pause: tuple[float, float] = (0.2, 2.0),
     log_dir: Path | None = None,
     echo=None,
 ) -> KillResult:
@@ -578,7 +579,9 @@ def run(
                         )
                 worker = start_worker()
                 busy = worker.wait_busy(busy_timeout)
-                time.sleep(rng.uniform(0.2, 2.0))
+                # How long the worker runs before the kill: short enough that
+                # a fast machine has not finished the work yet.
+                time.sleep(rng.uniform(*pause))
                 # Messages this worker took and had not acknowledged.
                 held = broker.held_since(worker.started_at)
                 worker.kill()

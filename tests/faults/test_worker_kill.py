@@ -15,7 +15,11 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 
 
 def test_killing_the_worker_while_it_issues_certificates_leaves_exactly_one_each():
-    result = kill.run("certificates", kills=3, recovery="redelivery", size=60)
+    # 120 issues take a few seconds; a kill within 0.4 s of the first one
+    # finds the worker busy however fast the machine is.
+    result = kill.run(
+        "certificates", kills=3, recovery="redelivery", size=120, pause=(0.05, 0.4)
+    )
 
     assert result.problems == [], result.summary()
     assert (result.duplicates, result.missing) == (0, 0), result.summary()
