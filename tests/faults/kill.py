@@ -69,6 +69,9 @@ class KillResult:
     redeliveries: int = 0  # deliveries of a message beyond its first (worker logs)
     stranded: int = 0  # messages still held by dead workers when work settled
     reconcile_ticks: int = 0
+    # Work done when the broker had nothing left, before reconciliation ran:
+    # set only when messages were lost outright.
+    lost: str = ""
     duplicates: int = 0
     missing: int = 0
     wall_seconds: float = 0.0
@@ -86,7 +89,12 @@ class KillResult:
             f"messages held {self.held_at_kill}), wall={self.wall_seconds:.1f} s "
             f"(settle {self.settle_seconds:.1f} s), redeliveries={self.redeliveries}, "
             f"stranded={self.stranded}, reconcile ticks={self.reconcile_ticks}, "
-            f"duplicates={self.duplicates}, missing={self.missing}"
+            + (
+                f"lost by the broker, done by reconciliation (was {self.lost}), "
+                if self.lost
+                else ""
+            )
+            + f"duplicates={self.duplicates}, missing={self.missing}"
             + (f", PROBLEMS: {'; '.join(self.problems)}" if self.problems else "")
         )
 
@@ -553,6 +561,10 @@ def run(
                 )
             result.reconcile_ticks += 1
 
+        def stuck() -> None:
+            result.lost = scenario.progress()
+            tick()
+
         def start_worker() -> Worker:
             worker = Worker(env, log_dir / f"{scenario_name}-{len(workers)}.log")
             workers.append(worker.start())
@@ -569,6 +581,9 @@ def run(
             attempts = 0
             while result.kills_mid_task < kills and attempts < 2 * kills + 2:
                 attempts += 1
+                idle = broker.queued() == 0 and broker.held() == 0
+                if idle and not scenario.settled():
+                    break  # messages lost outright: settling reconciles
                 if scenario.settled():
                     more = scenario.refill()
                     if not more:
@@ -604,6 +619,7 @@ def run(
                     else broker.held_since(worker.started_at)
                 ),
                 settle_timeout,
+                on_stuck=stuck,
             )
             if recovery == "reconcile":
                 # An hour later the broker gives the stranded messages back:
@@ -629,19 +645,38 @@ def run(
     return result
 
 
-def _settle(scenario, broker: PrivateRedis, worker: Worker, held, timeout: float):
-    """Wait until the work is done, the queue empty and no message in flight."""
+def _settle(
+    scenario,
+    broker: PrivateRedis,
+    worker: Worker,
+    held,
+    timeout: float,
+    on_stuck=None,
+):
+    """Wait until the work is done, the queue empty and no message in flight.
+
+    ``on_stuck`` runs once when nothing is queued or in flight for 5 s but the
+    work is not done: a message was lost outright. kombu's Redis transport
+    pops a message and then records it as unacknowledged, and a SIGKILL
+    between the two loses it; beat's reconciliation is what redoes that work,
+    so the harness sends it then, as beat would.
+    """
     deadline = time.monotonic() + timeout
-    quiet_since = None
+    quiet_since = idle_since = None
     while time.monotonic() < deadline:
         if worker.process.poll() is not None:
             raise RuntimeError(f"the last worker exited:\n{worker.tail()}")
-        if broker.queued() == 0 and held() == 0 and scenario.settled():
+        idle = broker.queued() == 0 and held() == 0
+        if idle and scenario.settled():
             quiet_since = quiet_since or time.monotonic()
             if time.monotonic() - quiet_since >= 1.0:
                 return
         else:
             quiet_since = None
+        idle_since = (idle_since or time.monotonic()) if idle else None
+        if on_stuck is not None and idle_since and time.monotonic() - idle_since > 5:
+            on_stuck()
+            on_stuck = idle_since = None
         time.sleep(0.2)
     raise TimeoutError(
         f"{scenario.name} did not settle in {timeout:.0f} s: queued "
