@@ -234,7 +234,7 @@ class CertificateScenario:
     """N workers complete a course with certificates: N issuing tasks."""
 
     name = "certificates"
-    default_size = 300
+    default_size = 1000  # enough work for 20 kills on a fast, quiet machine
 
     def __init__(self, size: int, media_root: Path):
         self.size = size
@@ -285,7 +285,7 @@ class CertificateScenario:
         return [("assessments.tasks.certificate_issue", [pk]) for pk in sorted(ids)]
 
     def refill(self) -> list[tuple[str, list]]:
-        return []  # 300 issuing tasks outlast 20 kills
+        return []  # 1,000 issuing tasks outlast 20 kills
 
     def progress(self) -> str:
         from assessments.models import Certificate
