@@ -75,3 +75,34 @@ def median(values: list[float]) -> float:
     if len(ordered) % 2:
         return ordered[mid]
     return (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def server_connection(db: dict):
+    """An autocommit psycopg connection to the server of Django's ``db`` settings
+    (its maintenance database), for creating and dropping databases."""
+    import psycopg
+
+    params = {
+        "host": db.get("HOST") or "127.0.0.1",
+        "port": db.get("PORT") or 5432,
+        "user": db.get("USER") or "postgres",
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    if db.get("PASSWORD"):
+        params["password"] = db["PASSWORD"]
+    return psycopg.connect(**params)
+
+
+def database_ensure(db: dict) -> None:
+    """Create the database of Django's ``db`` settings if it does not exist yet."""
+    from psycopg import sql
+
+    with server_connection(db) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"]))
+            )

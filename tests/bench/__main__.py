@@ -19,7 +19,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.bench import Figure
+from tests.bench import Figure, database_ensure
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench-results"
@@ -51,26 +51,7 @@ def setup_django(size: str | None = None) -> None:
 
 def _database_ensure(db: dict) -> None:
     """Create the benchmark database if it does not exist yet."""
-    import psycopg
-    from psycopg import sql
-
-    params = {
-        "host": db.get("HOST") or "127.0.0.1",
-        "port": db.get("PORT") or 5432,
-        "user": db.get("USER") or "postgres",
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    if db.get("PASSWORD"):
-        params["password"] = db["PASSWORD"]
-    with psycopg.connect(**params) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]
-        ).fetchone()
-        if not exists:
-            conn.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"]))
-            )
+    database_ensure(db)
 
 
 def benchmarks() -> list[str]:

@@ -119,10 +119,11 @@ def database_is_empty() -> bool:
 
 def database_recreate() -> None:
     """Drop and make again the (bench) database Django points at, then migrate."""
-    import psycopg
     from django.core.management import call_command
     from django.db import connections
     from psycopg import sql
+
+    from tests.bench import server_connection
 
     db = connections["default"].settings_dict
     name = db["NAME"]
@@ -132,16 +133,7 @@ def database_recreate() -> None:
             "point BENCH_DATABASE_URL at a new or lianxin_bench* database."
         )
     connections.close_all()
-    params = {
-        "host": db.get("HOST") or "127.0.0.1",
-        "port": db.get("PORT") or 5432,
-        "user": db.get("USER") or "postgres",
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    if db.get("PASSWORD"):
-        params["password"] = db["PASSWORD"]
-    with psycopg.connect(**params) as conn:
+    with server_connection(db) as conn:
         conn.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                 sql.Identifier(name)

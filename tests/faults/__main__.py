@@ -54,7 +54,7 @@ def _kill_runs(name: str, options: argparse.Namespace) -> list:
 
 @scenario("worker-kill-certificates")
 def worker_kill_certificates(options: argparse.Namespace) -> list:
-    """SIGKILL the worker while it issues 300 certificates (issue 9)."""
+    """SIGKILL the worker while it issues 1,000 certificates (issue 9)."""
     return _kill_runs("certificates", options)
 
 
@@ -80,28 +80,11 @@ def setup_django() -> None:
 
 def _database_ensure(db: dict) -> None:
     """Create the faults database if it does not exist yet."""
-    import psycopg
-    from psycopg import sql
+    from tests.bench import database_ensure
 
     if not db["ENGINE"].endswith("postgresql"):
         raise SystemExit("The fault runs need PostgreSQL (FAULTS_DATABASE_URL).")
-    params = {
-        "host": db.get("HOST") or "127.0.0.1",
-        "port": db.get("PORT") or 5432,
-        "user": db.get("USER") or "postgres",
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    if db.get("PASSWORD"):
-        params["password"] = db["PASSWORD"]
-    with psycopg.connect(**params) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]
-        ).fetchone()
-        if not exists:
-            conn.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"]))
-            )
+    database_ensure(db)
 
 
 def main(argv: list[str] | None = None) -> int:
